@@ -1,0 +1,1 @@
+"""The engine: tensors, primitives, tapes, the reverse sweep and forward mode."""

@@ -1,0 +1,193 @@
+"""The reverse sweep: walk a tape's records backwards, call VJP rules, reduce broadcasts.
+
+A record is a tuple ``(prim, in_ids, saved_in, out_ids, saved_out, attrs)``. The sweep is
+iterative (no recursion: a 100,000-op chain is fine) and linear in the number of records.
+Gradients are keyed by tensor id. With ``consume=True`` the records are popped as they are
+used, so each intermediate is freed as soon as nothing needs it.
+
+When any recorder is active on this thread (an outer tape, an accumulator, or a persistent
+tape differentiating inside its own context) the rules run in the :data:`diff` namespace on
+Tensors that carry the recorded ids, so the gradient computation is itself recorded.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .indexed_slices import IndexedSlices, accumulate_sparse
+from .primitive import diff, raw
+from .state import state
+from .tensor import Tensor, wrap
+
+
+class GradientRuleError(ValueError):
+    """A VJP or JVP rule returned something of the wrong count, shape or dtype."""
+
+
+def unbroadcast(m, g, shape: tuple, nb: int, prim_name: str = "?", arg: int = 0):
+    """Sum ``g`` (shape ``batch + broadcast_shape``) down to ``batch + shape``."""
+    gs = g.shape
+    lead = len(gs) - nb - len(shape)
+    if lead < 0:
+        raise GradientRuleError(
+            f"the gradient rule of op '{prim_name}' returned shape {gs[nb:]} for input {arg} "
+            f"of shape {shape}: it has fewer dimensions than the input")
+    axes = list(range(nb, nb + lead))
+    for i, s in enumerate(shape):
+        gd = gs[nb + lead + i]
+        if s == 1 and gd != 1:
+            axes.append(nb + lead + i)
+        elif s != gd:
+            raise GradientRuleError(
+                f"the gradient rule of op '{prim_name}' returned shape {gs[nb:]} for input {arg} "
+                f"of shape {shape}: the shapes are not broadcast-compatible")
+    if axes:
+        nd = len(gs)
+        g = m.reduce_sum(g, axis=tuple(a - nd for a in axes), keepdims=False)
+    target = tuple(gs[:nb]) + tuple(shape)
+    if g.shape != target:
+        g = m.reshape(g, shape=target)
+    return g
+
+
+def _fix_dtype(m, g, dtype):
+    if g.dtype.kind == "c" and dtype.kind != "c":
+        g = m.real(g)
+    if g.dtype != dtype:
+        g = m.cast(g, dtype=dtype)
+    return g
+
+
+def _zeros_like(v, nb_shape=()):
+    return np.zeros(tuple(nb_shape) + tuple(v.shape), dtype=v.dtype)
+
+
+def _call_vjp(prim, m, g, ans, xs, attrs, want, nb):
+    if nb and not prim.batched:
+        n = (g[0] if isinstance(g, tuple) else g).shape[0]
+        per = []
+        for b in range(n):
+            gb = tuple(gi[b] for gi in g) if isinstance(g, tuple) else g[b]
+            per.append(_call_vjp(prim, m, gb, ans, xs, attrs, want, 0))
+        out = []
+        for k in range(len(xs)):
+            parts = [p[k] for p in per]
+            if not want[k] or any(p is None for p in parts):
+                out.append(None)
+            else:
+                parts = [np.asarray(p.to_dense_array()) if isinstance(p, IndexedSlices) else p
+                         for p in parts]
+                out.append(m.stack(parts, axis=0))
+        return out
+    if prim.vjp_all is not None:
+        return prim.vjp_all(m, g, ans, *xs, **attrs)
+    return [r(m, g, ans, *xs, **attrs) if w and r is not None else None
+            for r, w in zip(prim.vjp, want)]
+
+
+def _rewrap(v, i):
+    return v if i is None else wrap(v, i)
+
+
+def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: bool = False) -> dict:
+    """Propagate ``seeds`` (id -> cotangent) backwards; return id -> gradient for ``sources``.
+
+    ``nb`` is the number of leading batch axes on every cotangent (1 for ``jacobian``).
+    """
+    diffmode = bool(state.stack)
+    m = diff if diffmode else raw
+    n = len(records)
+    # Forward reachability from the sources: only these inputs need gradients.
+    needed = set(sources)
+    for k in range(n):
+        rec = records[k]
+        for i in rec[1]:
+            if i in needed:
+                needed.update(rec[3])
+                break
+    grads = {}
+    for i, g in seeds.items():
+        if i in needed:
+            grads[i] = wrap(g) if diffmode and not isinstance(g, Tensor) else g
+    if not grads:
+        if consume:
+            records.clear()
+        return {}
+    keep = sources
+    for k in range(n - 1, -1, -1):
+        rec = records.pop() if consume else records[k]
+        prim, in_ids, saved_in, out_ids, saved_out, attrs = rec
+        if len(out_ids) == 1:
+            oid = out_ids[0]
+            g = grads.get(oid) if oid in keep else grads.pop(oid, None)
+            if g is None:
+                continue
+            ans = saved_out[0]
+        else:
+            gs = [grads.get(o) if o in keep else grads.pop(o, None) for o in out_ids]
+            if all(x is None for x in gs):
+                continue
+            bshape = ()
+            if nb:
+                first = next(x for x in gs if x is not None)
+                bshape = first.shape[:nb]
+            g = tuple(x if x is not None else (_zeros_like(a, bshape) if not diffmode
+                                               else wrap(_zeros_like(a, bshape)))
+                      for x, a in zip(gs, saved_out))
+            ans = saved_out
+        want = [i is not None and i in needed for i in in_ids]
+        if not any(want):
+            continue
+        if prim.diff_args is not None:
+            want = [w and (j in prim.diff_args) for j, w in enumerate(want)]
+            if not any(want):
+                continue
+        if isinstance(g, IndexedSlices):
+            g = g.to_dense_array()
+            if diffmode:
+                g = wrap(g)
+        if diffmode:
+            if not isinstance(g, tuple) and not isinstance(g, Tensor):
+                g = wrap(g)
+            xs = [_rewrap(v, i) for v, i in zip(saved_in, in_ids)]
+            if isinstance(ans, tuple):
+                ans = tuple(wrap(a, o) for a, o in zip(ans, out_ids))
+            else:
+                ans = wrap(ans, out_ids[0])
+        else:
+            xs = saved_in
+        res = _call_vjp(prim, m, g, ans, xs, attrs, want, nb)
+        if len(res) != len(in_ids):
+            raise GradientRuleError(
+                f"the gradient rule of op '{prim.name}' returned {len(res)} gradients for "
+                f"{len(in_ids)} inputs; it must return one per input (None for no gradient)")
+        for j, w in enumerate(want):
+            if not w:
+                continue
+            gi = res[j]
+            if gi is None:
+                continue
+            x = saved_in[j]
+            if isinstance(gi, IndexedSlices):
+                if nb:
+                    gi = gi.to_dense_array()
+                else:
+                    iid = in_ids[j]
+                    prev = grads.get(iid)
+                    grads[iid] = gi if prev is None else accumulate_sparse(prev, gi)
+                    continue
+            if diffmode and not isinstance(gi, Tensor):
+                gi = wrap(np.asarray(gi))
+            if gi.shape[nb:] != x.shape or len(gi.shape) != nb + len(x.shape):
+                gi = unbroadcast(m, gi, x.shape, nb, prim.name, j)
+            if gi.dtype != x.dtype:
+                gi = _fix_dtype(m, gi, x.dtype)
+            iid = in_ids[j]
+            prev = grads.get(iid)
+            if prev is None:
+                grads[iid] = gi
+            elif isinstance(prev, IndexedSlices):
+                grads[iid] = accumulate_sparse(prev, gi) if not diffmode else wrap(prev.to_dense_array()) + gi
+            else:
+                grads[iid] = prev + gi
+    return {i: grads[i] for i in sources if i in grads}

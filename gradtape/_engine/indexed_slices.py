@@ -1,0 +1,68 @@
+"""IndexedSlices: a sparse gradient (rows of a dense tensor), as TensorFlow's gather gives."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .tensor import Tensor, wrap
+
+
+class IndexedSlices:
+    """A sparse representation of a dense tensor: ``dense[indices[i]] += values[i]``.
+
+    The gradient of :func:`gradtape.gather` with respect to its ``params`` is an
+    IndexedSlices, as in TensorFlow. Convert it to a dense tensor with
+    ``gt.convert_to_tensor`` or ``np.asarray``; adding it to a tensor gives a dense tensor.
+
+    >>> import gradtape as gt
+    >>> s = gt.IndexedSlices(gt.constant([[1.0, 1.0]]), gt.constant([1]), (3, 2))
+    >>> gt.convert_to_tensor(s).numpy()
+    array([[0., 0.],
+           [1., 1.],
+           [0., 0.]], dtype=float32)
+    """
+
+    __array_priority__ = 200.0
+
+    def __init__(self, values, indices, dense_shape):
+        self.values = values if isinstance(values, Tensor) else wrap(np.asarray(values))
+        self.indices = indices if isinstance(indices, Tensor) else wrap(np.asarray(indices))
+        self.dense_shape = tuple(int(d) for d in np.asarray(dense_shape).reshape(-1))
+
+    @property
+    def dtype(self):
+        return self.values.dtype
+
+    @property
+    def shape(self):
+        return self.dense_shape
+
+    def to_dense_array(self) -> np.ndarray:
+        out = np.zeros(self.dense_shape, dtype=self.values.dtype)
+        np.add.at(out, np.asarray(self.indices._value), self.values._value)
+        return out
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.to_dense_array()
+        return a if dtype is None else a.astype(dtype)
+
+    def __add__(self, other):
+        from ..ops.math import add
+        return add(wrap(self.to_dense_array()), other)
+
+    __radd__ = __add__
+
+    def __repr__(self) -> str:
+        return (f"IndexedSlices(indices={self.indices.numpy()!r}, values=<shape {self.values.shape}>, "
+                f"dense_shape={self.dense_shape})")
+
+
+def accumulate_sparse(a, b):
+    """Sum of two gradients where at least one is an IndexedSlices (raw mode)."""
+    if isinstance(a, IndexedSlices) and isinstance(b, IndexedSlices):
+        return IndexedSlices(
+            wrap(np.concatenate([a.values._value, b.values._value])),
+            wrap(np.concatenate([a.indices._value, b.indices._value])), a.dense_shape)
+    if isinstance(a, IndexedSlices):
+        a, b = b, a
+    return a + b.to_dense_array()

@@ -1,0 +1,188 @@
+"""Declaring a primitive (forward, VJP, JVP in one place) and dispatching it to the tapes.
+
+A primitive's rules are pure functions ``rule(m, g, ans, *inputs, **attrs)``. ``m`` is the
+array namespace the rule must use for anything beyond Python operators:
+
+* :data:`raw` holds every primitive's plain NumPy forward: first-order gradients run on
+  ndarrays with no Tensor wrapping;
+* :data:`diff` holds every primitive's differentiable version: when an outer tape or
+  accumulator is recording, the same rule runs on Tensors and is itself recorded, which is
+  what makes gradients of gradients work.
+
+A VJP is either one function per input (``vjp=(rule_x, rule_y)``, ``None`` for an input with
+no gradient) or one function returning a tuple (``vjp_all=``). A JVP is one function per input
+(summed by the engine), ``jvp_all=`` taking a tuple of tangents (``None`` where zero), or
+``jvp="linear"`` for ops linear in their differentiable inputs (the JVP is the op itself
+applied to the tangents). Rules must accept a leading batch axis on ``g`` (they see trailing
+axes only) unless the primitive says ``batched=False``; the engine then loops.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from .state import state
+from .tensor import Tensor, _next_id, _new_tensor, to_array
+
+
+class Meta:
+    """Shape and dtype of an input whose value a rule declared it does not need."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, v):
+        self.shape = v.shape
+        self.dtype = v.dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape))
+
+
+class Namespace:
+    """Attribute bag of functions: :data:`raw` or :data:`diff`."""
+
+    def __init__(self, name: str, is_raw: bool):
+        self._name = name
+        self.is_raw = is_raw
+
+    def __repr__(self) -> str:
+        return f"<gradtape rule namespace {self._name}>"
+
+
+raw = Namespace("raw", True)
+diff = Namespace("diff", False)
+
+PRIMITIVES: dict[str, "Primitive"] = {}
+
+
+class Primitive:
+    """One differentiable operation: its forward on arrays and its derivative rules."""
+
+    __slots__ = ("name", "forward", "vjp", "vjp_all", "jvp", "jvp_all", "save_args", "save_out",
+                 "n_out", "batched", "diff_args", "__weakref__")
+
+    def __init__(self, name: str, forward: Callable, *, vjp: Sequence | None = None,
+                 vjp_all: Callable | None = None, jvp: Any = None, jvp_all: Callable | None = None,
+                 save_args: Sequence[int] | None = None, save_out: bool = True,
+                 n_out: int | None = None, batched: bool = True,
+                 diff_args: Sequence[int] | None = None):
+        self.name = name
+        self.forward = forward
+        self.vjp = tuple(vjp) if vjp is not None else None
+        self.vjp_all = vjp_all
+        self.jvp = jvp if (jvp is None or jvp == "linear") else tuple(jvp)
+        self.jvp_all = jvp_all
+        self.save_args = None if save_args is None else frozenset(save_args)
+        self.save_out = save_out
+        self.n_out = n_out
+        self.batched = batched
+        if diff_args is None and self.vjp is not None:
+            diff_args = [i for i, r in enumerate(self.vjp) if r is not None]
+        self.diff_args = None if diff_args is None else tuple(diff_args)
+
+    def __repr__(self) -> str:
+        return f"<gradtape primitive {self.name}>"
+
+    def __call__(self, *args, **attrs):
+        return bind(self, *args, **attrs)
+
+
+def primitive(name: str, forward: Callable, **rules) -> Primitive:
+    """Declare a primitive and add it to both rule namespaces under ``name``.
+
+    >>> import numpy as np
+    >>> from gradtape.extend import primitive
+    >>> cube = primitive("my_cube", lambda x: x ** 3,
+    ...                  vjp=(lambda m, g, ans, x: g * 3 * x * x,),
+    ...                  jvp=(lambda m, t, ans, x: t * 3 * x * x,))
+    """
+    old = PRIMITIVES.get(name)
+    if old is not None and getattr(old.forward, "__module__", None) != getattr(forward, "__module__", 0):
+        raise ValueError(f"primitive {name!r} is already declared (by {old.forward.__module__})")
+    p = Primitive(name, forward, **rules)
+    PRIMITIVES[name] = p
+    setattr(raw, name, forward)
+
+    def differentiable(*args, **attrs):
+        return bind(p, *args, **attrs)
+
+    differentiable.__name__ = name
+    setattr(diff, name, differentiable)
+    return p
+
+
+def helper(name: str, raw_fn: Callable, diff_fn: Callable) -> None:
+    """Add a non-primitive function to the rule namespaces (e.g. a composite of primitives)."""
+    setattr(raw, name, raw_fn)
+    setattr(diff, name, diff_fn)
+
+
+def _convert_args(args) -> list:
+    """Slow path of :func:`bind`: some argument is neither a Tensor nor a NumPy value."""
+    ref = next((a for a in args if isinstance(a, Tensor)), None)
+    has_array = ref is not None or any(isinstance(a, (np.ndarray, np.generic)) for a in args)
+    vals = []
+    for a in args:
+        if isinstance(a, Tensor):
+            vals.append(a._value)
+        elif isinstance(a, (np.ndarray, np.generic)):
+            vals.append(a)
+        elif has_array and isinstance(a, (bool, int, float, complex)):
+            vals.append(a)  # weak Python scalar: takes the dtype of the tensor operand
+        else:
+            arr = to_array(a)
+            if ref is not None and arr.dtype.kind in "iuf" and ref.dtype.kind in "fc":
+                arr = arr.astype(ref.dtype)
+            vals.append(arr)
+    return vals
+
+
+def bind(prim: Primitive, *args, **attrs):
+    """Run a primitive on its arguments and offer it to every active recorder."""
+    vals = []
+    seen = False
+    for a in args:
+        if isinstance(a, Tensor):
+            vals.append(a._value)
+            seen = True
+        elif type(a) is float or type(a) is int:
+            vals.append(a)
+        elif isinstance(a, (np.ndarray, np.generic)):
+            vals.append(a)
+            seen = True
+        else:
+            seen = False
+            break
+    if not seen:
+        vals = _convert_args(args)
+    out = prim.forward(*vals, **attrs)
+    stack = state.stack
+    if prim.n_out is None:
+        if type(out) is not np.ndarray and not isinstance(out, np.generic):
+            out = np.asarray(out)
+        t = _new_tensor(Tensor)
+        t._value = out
+        t._id = _next_id()
+        if stack:
+            outs = (t,)
+            for r in stack:
+                r.record(prim, args, vals, outs, attrs)
+        return t
+    outs = []
+    for o in out:
+        t = _new_tensor(Tensor)
+        t._value = o if isinstance(o, (np.ndarray, np.generic)) else np.asarray(o)
+        t._id = _next_id()
+        outs.append(t)
+    outs = tuple(outs)
+    if stack:
+        for r in stack:
+            r.record(prim, args, vals, outs, attrs)
+    return outs

@@ -1,0 +1,50 @@
+"""Nested structures (lists, tuples, namedtuples, dicts) of tensors: flatten and repack.
+
+Dicts are walked in sorted key order, as TensorFlow's ``tf.nest`` does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _is_namedtuple(x) -> bool:
+    return isinstance(x, tuple) and hasattr(x, "_fields")
+
+
+def flatten(structure: Any) -> list:
+    """All leaves of a nested structure, depth first."""
+    if isinstance(structure, (list, tuple)):
+        out = []
+        for s in structure:
+            out.extend(flatten(s))
+        return out
+    if isinstance(structure, dict):
+        out = []
+        for k in sorted(structure, key=_sort_key):
+            out.extend(flatten(structure[k]))
+        return out
+    return [structure]
+
+
+def _sort_key(k):
+    return (type(k).__name__, k) if not isinstance(k, (int, float)) else ("", k)
+
+
+def pack_sequence_as(structure: Any, flat: list) -> Any:
+    """Rebuild ``structure`` with the leaves taken in order from ``flat``."""
+    it = iter(flat)
+
+    def build(s):
+        if isinstance(s, list):
+            return [build(x) for x in s]
+        if _is_namedtuple(s):
+            return type(s)(*[build(x) for x in s])
+        if isinstance(s, tuple):
+            return tuple(build(x) for x in s)
+        if isinstance(s, dict):
+            built = {k: build(s[k]) for k in sorted(s, key=_sort_key)}
+            return type(s)((k, built[k]) for k in s) if type(s) is not dict else {k: built[k] for k in s}
+        return next(it)
+
+    return build(structure)

@@ -1,0 +1,430 @@
+"""GradientTape: records the primitives that touch watched tensors, then differentiates them.
+
+The tape is a list of records (see :mod:`.backprop`) and a set of the ids it tracks: watched
+tensors, variables it saw being read, and the outputs of every op it recorded. An op is
+recorded when it runs while the tape is on this thread's recorder stack and one of its inputs
+is tracked. Nothing points from a tensor back to the tape, so deleting a tape frees every
+array it saved at once, without the cycle collector.
+"""
+
+from __future__ import annotations
+
+import enum
+import warnings
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from . import structure
+from .backprop import backward
+from .indexed_slices import IndexedSlices
+from .primitive import Meta
+from .state import state
+from .tensor import Tensor, Variable, is_differentiable_dtype, to_array, wrap
+
+
+class UnconnectedGradients(enum.Enum):
+    """What ``gradient`` returns for a source the target does not depend on."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+def _unconnected(value) -> UnconnectedGradients:
+    try:
+        return UnconnectedGradients(value.value if isinstance(value, UnconnectedGradients) else value)
+    except ValueError:
+        raise ValueError(
+            f"Unknown value for unconnected_gradients: {value!r}; use "
+            "gt.UnconnectedGradients.NONE ('none') or gt.UnconnectedGradients.ZERO ('zero')") from None
+
+
+def _check_sources(flat_sources, what="sources"):
+    for s in flat_sources:
+        if not isinstance(s, Tensor):
+            raise ValueError(
+                f"GradientTape.{what}: every source must be a gt.Tensor or gt.Variable, got "
+                f"{type(s).__name__}; convert values with gt.constant and watch them with tape.watch")
+
+
+class GradientTape:
+    """Record operations for automatic differentiation, as ``tf.GradientTape``.
+
+    >>> import gradtape as gt
+    >>> x = gt.constant(3.0)
+    >>> with gt.GradientTape() as tape:
+    ...     tape.watch(x)
+    ...     y = x * x
+    >>> float(tape.gradient(y, x))
+    6.0
+    """
+
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):
+        self._persistent = bool(persistent)
+        self._watch_accessed_variables = bool(watch_accessed_variables)
+        self._records: list | None = []
+        self._ids: set = set()
+        self._watched_vars: dict = {}  # id -> Variable, in order of first watch
+        self._recording = False
+
+    # -- context -------------------------------------------------------------------------
+    def __enter__(self) -> "GradientTape":
+        self._push()
+        return self
+
+    def __exit__(self, typ, value, tb) -> None:
+        if self._recording:
+            self._pop()
+
+    def _push(self) -> None:
+        if self._recording:
+            raise ValueError("Tape is still recording, This can happen if you try to re-enter an "
+                             "already-active tape.")
+        if self._records is None:
+            self._records, self._ids, self._watched_vars = [], set(), {}
+        state.stack = state.stack + [self]
+        self._recording = True
+
+    def _pop(self) -> None:
+        if not self._recording:
+            raise ValueError("Tape is not recording.")
+        stack = state.stack
+        if self in stack:
+            state.stack = [r for r in stack if r is not self]
+        else:
+            raise RuntimeError(
+                "GradientTape: this tape is recording on another thread; a tape records on the "
+                "thread that entered it, and must be exited there")
+        self._recording = False
+
+    @contextmanager
+    def stop_recording(self):
+        """Temporarily stop recording operations on this tape.
+
+        >>> import gradtape as gt
+        >>> x = gt.constant(2.0)
+        >>> with gt.GradientTape() as tape:
+        ...     tape.watch(x)
+        ...     with tape.stop_recording():
+        ...         y = x * x
+        >>> print(tape.gradient(y, x))
+        None
+        """
+        if not self._recording:
+            raise RuntimeError("Trying to stop recording a tape which is not recording.")
+        self._pop()
+        try:
+            yield
+        finally:
+            self._push()
+
+    def reset(self) -> None:
+        """Clear everything recorded; inside the ``with`` block the tape keeps recording.
+
+        >>> import gradtape as gt
+        >>> x = gt.constant(2.0)
+        >>> with gt.GradientTape() as tape:
+        ...     tape.watch(x)
+        ...     y = x * x
+        ...     tape.reset()
+        ...     tape.watch(x)
+        ...     y = x * x * x
+        >>> float(tape.gradient(y, x))
+        12.0
+        """
+        self._pop()
+        self._records, self._ids, self._watched_vars = [], set(), {}
+        self._push()
+
+    # -- watching ------------------------------------------------------------------------
+    def watch(self, tensor: Any) -> None:
+        """Track a tensor, a variable or a nested structure of them.
+
+        >>> import gradtape as gt
+        >>> x = gt.constant([1.0, 2.0])
+        >>> with gt.GradientTape() as tape:
+        ...     tape.watch(x)
+        ...     y = gt.reduce_sum(x * x)
+        >>> tape.gradient(y, x).numpy()
+        array([2., 4.], dtype=float32)
+        """
+        self._check_alive("watch")
+        for t in structure.flatten(tensor):
+            if not isinstance(t, Tensor):
+                raise ValueError(
+                    f"GradientTape.watch: passed in object of type {type(t).__name__}, not a "
+                    "gt.Tensor or gt.Variable; convert it first with gt.constant(value)")
+            if not is_differentiable_dtype(t.dtype):
+                warnings.warn(
+                    f"GradientTape.watch: the watched tensor has dtype {t.dtype.name}; only "
+                    "floating and complex dtypes (e.g. gt.float32) get gradients", stacklevel=2)
+            self._ids.add(t._id)
+            if isinstance(t, Variable) and t._id not in self._watched_vars:
+                self._watched_vars[t._id] = t
+
+    def watched_variables(self) -> tuple:
+        """The variables this tape watched, in order of first watch."""
+        if self._records is None:
+            return ()
+        return tuple(self._watched_vars.values())
+
+    def _check_alive(self, what: str) -> None:
+        if self._records is None:
+            self._records, self._ids, self._watched_vars = [], set(), {}
+
+    # -- recording (called by bind for every op while this tape is on the stack) --------
+    def record(self, prim, args, vals, outs, attrs) -> None:
+        if prim.diff_args == ():
+            return  # no differentiable input (stop_gradient, comparisons, ...)
+        ids = self._ids
+        hit = False
+        for a in args:
+            if isinstance(a, Tensor):
+                if a._id in ids:
+                    hit = True
+                elif type(a) is Variable and a.trainable and self._watch_accessed_variables:
+                    ids.add(a._id)
+                    self._watched_vars.setdefault(a._id, a)
+                    hit = True
+        if not hit:
+            return
+        for o in outs:
+            if o._value.dtype.kind in "fc":
+                break
+        else:
+            return  # integer or bool outputs: nothing to differentiate
+        sa = prim.save_args
+        if sa is None:
+            saved_in = tuple(vals)
+        else:
+            saved_in = tuple(v if (k in sa or not hasattr(v, "shape")) else Meta(v)
+                             for k, v in enumerate(vals))
+        if prim.save_out:
+            saved_out = tuple(o._value for o in outs)
+        else:
+            saved_out = tuple(Meta(o._value) for o in outs)
+        in_ids = tuple(a._id if isinstance(a, Tensor) else None for a in args)
+        out_ids = tuple(o._id for o in outs)
+        self._records.append((prim, in_ids, saved_in, out_ids, saved_out, attrs))
+        ids.update(out_ids)
+
+    # -- differentiation -----------------------------------------------------------------
+    def _start(self, what: str) -> list:
+        if self._records is None:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set "
+                               "of gradients (or jacobians)")
+        if self._recording and not self._persistent:
+            self._pop()
+        return self._records
+
+    def _finish(self) -> None:
+        if not self._persistent:
+            self._records = None
+            self._ids = set()
+
+    def gradient(self, target, sources, output_gradients=None,
+                 unconnected_gradients=UnconnectedGradients.NONE):
+        """Gradient of the sum of ``target``'s elements with respect to ``sources``.
+
+        The result has the structure of ``sources``.
+
+        >>> import gradtape as gt
+        >>> w = gt.Variable([[1.0], [2.0]])
+        >>> x = gt.constant([[3.0, 4.0]])
+        >>> with gt.GradientTape() as tape:
+        ...     y = x @ w
+        >>> tape.gradient(y, w).numpy()
+        array([[3.],
+               [4.]], dtype=float32)
+        """
+        unconnected = _unconnected(unconnected_gradients)
+        flat_sources = structure.flatten(sources)
+        _check_sources(flat_sources, "gradient")
+        flat_targets = structure.flatten(target)
+        for t in flat_targets:
+            if not isinstance(t, Tensor):
+                raise ValueError(
+                    f"GradientTape.gradient: every target must be a gt.Tensor, got "
+                    f"{type(t).__name__}")
+        if output_gradients is not None:
+            flat_og = structure.flatten(output_gradients)
+            if len(flat_og) != len(flat_targets):
+                raise ValueError(
+                    f"GradientTape.gradient: output_gradients has {len(flat_og)} entries but "
+                    f"there are {len(flat_targets)} targets; give one per flattened target (None "
+                    "for ones)")
+        else:
+            flat_og = [None] * len(flat_targets)
+        records = self._start("gradient")
+        seeds: dict = {}
+        for t, og in zip(flat_targets, flat_og):
+            if not is_differentiable_dtype(t.dtype):
+                continue
+            if og is None:
+                s = np.ones(t.shape, dtype=t.dtype)
+            else:
+                s = og if isinstance(og, Tensor) and state.stack else to_array(og, t.dtype)
+                if tuple(s.shape) != tuple(t.shape):
+                    raise ValueError(
+                        f"GradientTape.gradient: output_gradients entry of shape {tuple(s.shape)} "
+                        f"does not match its target's shape {tuple(t.shape)}")
+            prev = seeds.get(t._id)
+            seeds[t._id] = s if prev is None else prev + s
+        source_ids = {s._id for s in flat_sources if is_differentiable_dtype(s.dtype)}
+        try:
+            grads = backward(records, seeds, source_ids, consume=not self._persistent)
+        finally:
+            self._finish()
+        out = [self._result(s, grads.get(s._id), unconnected) for s in flat_sources]
+        return structure.pack_sequence_as(sources, out)
+
+    @staticmethod
+    def _result(source, g, unconnected, batch_shape=()):
+        if not is_differentiable_dtype(source.dtype):
+            return None
+        if g is None:
+            if unconnected is UnconnectedGradients.ZERO:
+                return wrap(np.zeros(tuple(batch_shape) + source.shape, dtype=source.dtype))
+            return None
+        if isinstance(g, (Tensor, IndexedSlices)):
+            return g
+        return wrap(g if isinstance(g, (np.ndarray, np.generic)) else np.asarray(g))
+
+    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
+                 parallel_iterations=None, experimental_use_pfor=True):
+        """Jacobian of ``target`` with respect to each source: shape ``target.shape + source.shape``.
+
+        All rows are computed in one vectorized backward sweep (in chunks of
+        ``parallel_iterations`` rows when given).
+
+        >>> import gradtape as gt
+        >>> x = gt.constant([1.0, 2.0])
+        >>> with gt.GradientTape() as tape:
+        ...     tape.watch(x)
+        ...     y = x * x
+        >>> tape.jacobian(y, x).numpy()
+        array([[2., 0.],
+               [0., 4.]], dtype=float32)
+        """
+        unconnected = _unconnected(unconnected_gradients)
+        if not isinstance(target, Tensor):
+            raise ValueError(f"GradientTape.jacobian: target must be a gt.Tensor, got {type(target).__name__}")
+        flat_sources = structure.flatten(sources)
+        _check_sources(flat_sources, "jacobian")
+        if not experimental_use_pfor and not self._persistent:
+            raise RuntimeError("GradientTape must be created with persistent=True to compute the "
+                               "jacobian with experimental_use_pfor=False")
+        if parallel_iterations is not None and int(parallel_iterations) < 1:
+            raise ValueError(f"GradientTape.jacobian: parallel_iterations must be >= 1, got {parallel_iterations}")
+        records = self._start("jacobian")
+        tshape = tuple(target.shape)
+        n = int(np.prod(tshape))
+        source_ids = {s._id for s in flat_sources if is_differentiable_dtype(s.dtype)}
+        chunk = n if experimental_use_pfor else 1
+        if parallel_iterations is not None:
+            chunk = min(chunk, int(parallel_iterations))
+        chunk = max(chunk, 1)
+        parts: dict = {i: [] for i in source_ids}
+        try:
+            if is_differentiable_dtype(target.dtype) and n:
+                for start in range(0, n, chunk):
+                    stop = min(n, start + chunk)
+                    seed = np.zeros((stop - start, n), dtype=target.dtype)
+                    seed[np.arange(stop - start), np.arange(start, stop)] = 1
+                    seed = seed.reshape((stop - start,) + tshape)
+                    last = stop == n
+                    g = backward(records, {target._id: seed}, source_ids, nb=1,
+                                 consume=(not self._persistent) and last)
+                    for i in source_ids:
+                        parts[i].append(g.get(i))
+        finally:
+            self._finish()
+        out = []
+        for s in flat_sources:
+            ps = parts.get(s._id)
+            if not ps or all(p is None for p in ps):
+                out.append(self._result(s, None, unconnected, tshape))
+                continue
+            ps = [p if p is not None else np.zeros((0,) + s.shape, s.dtype) for p in ps]
+            ps = [np.asarray(p.to_dense_array()) if isinstance(p, IndexedSlices) else p for p in ps]
+            from ..ops.array import concat, reshape
+            if any(isinstance(p, Tensor) for p in ps):
+                j = concat(list(ps), axis=0) if len(ps) > 1 else ps[0]
+                out.append(reshape(j, tshape + s.shape))
+            else:
+                j = np.concatenate(ps, axis=0) if len(ps) > 1 else ps[0]
+                out.append(wrap(np.asarray(j).reshape(tshape + s.shape)))
+        return structure.pack_sequence_as(sources, out)
+
+    def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """Per-example Jacobians: ``[b, y1.., x1..]`` for target ``[b, y1..]`` and source ``[b, x1..]``.
+
+        Assumes example ``i`` of the target depends only on example ``i`` of the source. An
+        unconnected source gives zeros.
+
+        >>> import gradtape as gt
+        >>> x = gt.constant([[1.0, 2.0], [3.0, 4.0]])
+        >>> with gt.GradientTape() as tape:
+        ...     tape.watch(x)
+        ...     y = x * x
+        >>> tape.batch_jacobian(y, x).shape
+        (2, 2, 2)
+        """
+        _unconnected(unconnected_gradients)
+        if not isinstance(target, Tensor) or not isinstance(source, Tensor):
+            raise ValueError("GradientTape.batch_jacobian: target and source must be gt.Tensor or gt.Variable")
+        if target.ndim < 2 or source.ndim < 2:
+            raise ValueError(
+                f"GradientTape.batch_jacobian: target and source must have rank >= 2 (got "
+                f"shapes {target.shape} and {source.shape}); use jacobian for unbatched values")
+        if target.shape[0] != source.shape[0]:
+            raise ValueError(
+                f"GradientTape.batch_jacobian: need the first dimension of target shape "
+                f"{target.shape} and source shape {source.shape} to match")
+        if not experimental_use_pfor and not self._persistent:
+            raise RuntimeError("GradientTape must be created with persistent=True to compute the "
+                               "batch_jacobian with experimental_use_pfor=False")
+        records = self._start("batch_jacobian")
+        b = target.shape[0]
+        yshape = tuple(target.shape[1:])
+        ny = int(np.prod(yshape))
+        result = None
+        try:
+            if is_differentiable_dtype(target.dtype) and is_differentiable_dtype(source.dtype) and ny and b:
+                chunk = ny if experimental_use_pfor else 1
+                if parallel_iterations is not None:
+                    chunk = max(1, min(chunk, int(parallel_iterations)))
+                pieces = []
+                for start in range(0, ny, chunk):
+                    stop = min(ny, start + chunk)
+                    seed = np.zeros((stop - start, b, ny), dtype=target.dtype)
+                    seed[np.arange(stop - start), :, np.arange(start, stop)] = 1
+                    seed = seed.reshape((stop - start, b) + yshape)
+                    g = backward(records, {target._id: seed}, {source._id},
+                                 nb=1, consume=(not self._persistent) and stop == ny)
+                    pieces.append(g.get(source._id))
+                if any(p is not None for p in pieces):
+                    result = self._stack_batch(pieces, b, yshape, source)
+        finally:
+            self._finish()
+        if result is None:
+            if not is_differentiable_dtype(source.dtype):
+                return None
+            return wrap(np.zeros((b,) + yshape + tuple(source.shape[1:]), dtype=source.dtype))
+        return result
+
+    @staticmethod
+    def _stack_batch(pieces, b, yshape, source):
+        from ..ops.array import concat, reshape, transpose
+        xshape = tuple(source.shape[1:])
+        pieces = [p if p is not None else np.zeros((0,) + tuple(source.shape), source.dtype) for p in pieces]
+        pieces = [np.asarray(p.to_dense_array()) if isinstance(p, IndexedSlices) else p for p in pieces]
+        nd = 2 + len(xshape)
+        perm = (1, 0) + tuple(range(2, nd))
+        if any(isinstance(p, Tensor) for p in pieces):
+            j = concat(list(pieces), axis=0) if len(pieces) > 1 else pieces[0]
+            return reshape(transpose(j, perm), (b,) + yshape + xshape)
+        j = np.concatenate(pieces, axis=0) if len(pieces) > 1 else pieces[0]
+        return wrap(np.ascontiguousarray(np.transpose(j, perm)).reshape((b,) + yshape + xshape))

@@ -1,0 +1,3 @@
+"""``gt.test``: gradient checking, as ``tf.test.compute_gradient`` and more."""
+
+from .testing import GradientCheckError, check_gradients, compute_gradient  # noqa: F401
