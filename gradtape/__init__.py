@@ -6,6 +6,10 @@
 ...     loss = (w * 3.0 - 1.0) ** 2
 >>> float(tape.gradient(loss, w))
 30.0
+
+The top level holds TensorFlow's top-level names; the families live in ``gt.math``,
+``gt.linalg``, ``gt.nn``, ``gt.random``, ``gt.autodiff`` and ``gt.test``. Each op module's
+``__all__`` lists what it exports.
 """
 
 from ._engine.indexed_slices import IndexedSlices
@@ -16,26 +20,14 @@ from ._engine.tensor import (
 )
 from . import ops as _ops  # noqa: F401  (attaches operators)
 from . import interop as _interop  # noqa: F401  (NumPy protocols)
-from .ops.array import (
-    broadcast_to, concat, expand_dims, identity, reshape, squeeze, stack, stop_gradient,
-    transpose, where,
-)
-from .ops.clip import clip_by_norm, clip_by_value
-from .ops.creation import (
-    constant, convert_to_tensor, eye, fill, linspace, ones, ones_like, range, rank, shape, size,
-    zeros, zeros_like,
-)
-from .ops.indexing import gather
-from .ops.linalg import matmul
-from .ops.math import (
-    abs, add, cast, complex, cos, divide, equal, exp, greater, greater_equal, less, less_equal,
-    log, logical_and, logical_not, logical_or, maximum, minimum, multiply, negative, not_equal,
-    pow, sigmoid, sign, sin, sqrt, square, subtract, tanh, truediv,
-)
-from .ops.reduce import reduce_max, reduce_mean, reduce_min, reduce_sum
+from .ops.array import *  # noqa: F401,F403
+from .ops.clip import *  # noqa: F401,F403
+from .ops.creation import *  # noqa: F401,F403
+from .ops.indexing import *  # noqa: F401,F403
+from .ops.linalg import matmul  # noqa: F401
+from .ops.math import *  # noqa: F401,F403
+from .ops.reduce import *  # noqa: F401,F403
 from .custom import custom_gradient, recompute_grad
 from . import autodiff, extend, linalg, math, nn, test  # noqa: F401
 
 __version__ = "0.1.0"
-
-__all__ = [name for name in dir() if not name.startswith("_")]
