@@ -165,8 +165,6 @@ class GradientTape:
 
     def watched_variables(self) -> tuple:
         """The variables this tape watched, in order of first watch."""
-        if self._records is None:
-            return ()
         return tuple(self._watched_vars.values())
 
     def _check_alive(self, what: str) -> None:
@@ -271,13 +269,20 @@ class GradientTape:
                         f"does not match its target's shape {tuple(t.shape)}")
             prev = seeds.get(t._id)
             seeds[t._id] = s if prev is None else prev + s
-        source_ids = {s._id for s in flat_sources if is_differentiable_dtype(s.dtype)}
+        source_ids = self._source_ids(flat_sources, seeds)
         try:
             grads = backward(records, seeds, source_ids, consume=not self._persistent)
         finally:
             self._finish()
         out = [self._result(s, grads.get(s._id), unconnected) for s in flat_sources]
         return structure.pack_sequence_as(sources, out)
+
+    def _source_ids(self, flat_sources, targets=()) -> set:
+        """Ids of the sources this tape can differentiate: floating or complex, and tracked by
+        the tape or themselves a target (the gradient of a tensor with respect to itself)."""
+        ids = self._ids
+        return {s._id for s in flat_sources
+                if (s._id in ids or s._id in targets) and is_differentiable_dtype(s.dtype)}
 
     @staticmethod
     def _result(source, g, unconnected, batch_shape=()):
@@ -320,7 +325,7 @@ class GradientTape:
         records = self._start("jacobian")
         tshape = tuple(target.shape)
         n = int(np.prod(tshape))
-        source_ids = {s._id for s in flat_sources if is_differentiable_dtype(s.dtype)}
+        source_ids = self._source_ids(flat_sources)
         chunk = n if experimental_use_pfor else 1
         if parallel_iterations is not None:
             chunk = min(chunk, int(parallel_iterations))
@@ -402,7 +407,7 @@ class GradientTape:
                     seed = np.zeros((stop - start, b, ny), dtype=target.dtype)
                     seed[np.arange(stop - start), :, np.arange(start, stop)] = 1
                     seed = seed.reshape((stop - start, b) + yshape)
-                    g = backward(records, {target._id: seed}, {source._id},
+                    g = backward(records, {target._id: seed}, self._source_ids([source]),
                                  nb=1, consume=(not self._persistent) and stop == ny)
                     pieces.append(g.get(source._id))
                 if any(p is not None for p in pieces):

@@ -1,0 +1,378 @@
+"""GradientTape: recording, watching, gradient(), structures, errors."""
+
+import threading
+import warnings
+
+import numpy as np
+import pytest
+
+import gradtape as gt
+
+
+def test_gradient_of_watched_constant():
+    x = gt.constant(3.0)
+    with gt.GradientTape() as tape:
+        tape.watch(x)
+        y = x * x
+    assert float(tape.gradient(y, x)) == 6.0
+
+
+def test_unwatched_constant_gives_none():
+    x = gt.constant(3.0)
+    with gt.GradientTape() as tape:
+        y = x * x
+    assert tape.gradient(y, x) is None
+
+
+def test_trainable_variables_are_watched_automatically():
+    v = gt.Variable(2.0)
+    frozen = gt.Variable(3.0, trainable=False)
+    with gt.GradientTape() as tape:
+        y = v * frozen
+    gv, gf = tape.gradient(y, [v, frozen])
+    assert float(gv) == 3.0 and gf is None
+    assert tape.watched_variables() == (v,)
+
+
+def test_watch_accessed_variables_false():
+    a, b = gt.Variable(2.0), gt.Variable(5.0)
+    with gt.GradientTape(watch_accessed_variables=False) as tape:
+        tape.watch(a)
+        y = a * a + b * b
+    ga, gb = tape.gradient(y, [a, b])
+    assert float(ga) == 4.0 and gb is None
+    assert tape.watched_variables() == (a,)
+
+
+def test_watched_variables_in_order_of_first_watch():
+    a, b, c = gt.Variable(1.0), gt.Variable(2.0), gt.Variable(3.0)
+    with gt.GradientTape() as tape:
+        _ = c * b
+        tape.watch(a)
+        _ = a + c
+    assert tape.watched_variables() == (c, b, a)
+
+
+def test_only_ops_inside_the_context_are_recorded():
+    x = gt.constant(2.0)
+    with gt.GradientTape() as tape:
+        tape.watch(x)
+        y = x * x
+    z = y * x  # outside: not recorded
+    assert tape.gradient(z, x) is None
+
+
+def test_reentering_an_active_tape_raises():
+    tape = gt.GradientTape()
+    with tape:
+        with pytest.raises(ValueError, match="already-active"):
+            with tape:
+                pass
+
+
+def test_exit_and_reenter_keeps_recording_on_the_same_record():
+    x = gt.constant(2.0)
+    tape = gt.GradientTape()
+    with tape:
+        tape.watch(x)
+        y = x * x
+    w = y + 1.0  # not recorded
+    with tape:
+        z = y * x
+    assert float(tape.gradient(z, x)) == 12.0
+    del w
+
+
+def test_watch_rejects_non_tensors_and_warns_on_integers():
+    with gt.GradientTape() as tape:
+        with pytest.raises(ValueError, match="ndarray"):
+            tape.watch(np.ones(3))
+        with pytest.raises(ValueError, match="list|float"):
+            tape.watch([1.0, 2.0])
+        with pytest.warns(UserWarning, match="floating"):
+            tape.watch(gt.constant([1, 2]))
+
+
+def test_watch_nested_structures():
+    a, b, c = gt.constant(1.0), gt.constant(2.0), gt.constant(3.0)
+    with gt.GradientTape() as tape:
+        tape.watch({"a": a, "rest": [b, (c,)]})
+        y = a * b * c
+    g = tape.gradient(y, {"x": a, "y": [b, c]})
+    assert set(g) == {"x", "y"}
+    assert [float(g["x"]), float(g["y"][0]), float(g["y"][1])] == [6.0, 3.0, 2.0]
+
+
+def test_watching_is_local_to_each_tape():
+    x = gt.constant(2.0)
+    with gt.GradientTape() as t1:
+        with gt.GradientTape() as t2:
+            t1.watch(x)
+            y = x * x
+    assert float(t1.gradient(y, x)) == 4.0
+    assert t2.gradient(y, x) is None
+
+
+def test_nonscalar_and_multiple_targets_sum():
+    x = gt.constant([1.0, 2.0])
+    with gt.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = x * x
+        z = x * 3.0
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), [2, 4])
+    np.testing.assert_allclose(tape.gradient([y, z], x).numpy(), [5, 7])
+    np.testing.assert_allclose(tape.gradient({"a": y, "b": [z]}, x).numpy(), [5, 7])
+
+
+def test_output_gradients_weight_each_target():
+    x = gt.constant([1.0, 2.0])
+    with gt.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = x * x
+        z = x * 3.0
+    g = tape.gradient(y, x, output_gradients=gt.constant([10.0, 100.0]))
+    np.testing.assert_allclose(g.numpy(), [20, 400])
+    g = tape.gradient([y, z], x, output_gradients=[gt.constant([1.0, 0.0]), gt.constant([0.0, 2.0])])
+    np.testing.assert_allclose(g.numpy(), [2, 6])
+    with pytest.raises(ValueError, match="output_gradients"):
+        tape.gradient([y, z], x, output_gradients=[gt.constant([1.0, 0.0])])
+    with pytest.raises(ValueError, match="shape"):
+        tape.gradient(y, x, output_gradients=gt.constant([1.0, 2.0, 3.0]))
+
+
+def test_unconnected_gradients():
+    x, y = gt.constant(1.0), gt.constant([2.0, 3.0])
+    with gt.GradientTape(persistent=True) as tape:
+        tape.watch([x, y])
+        z = x * 2.0
+    assert tape.gradient(z, y) is None
+    zero = tape.gradient(z, y, unconnected_gradients=gt.UnconnectedGradients.ZERO)
+    assert zero.shape == (2,) and zero.numpy().tolist() == [0.0, 0.0]
+    assert tape.gradient(z, y, unconnected_gradients="zero").numpy().tolist() == [0.0, 0.0]
+    with pytest.raises(ValueError, match="unconnected_gradients.*'nothing'"):
+        tape.gradient(z, y, unconnected_gradients="nothing")
+
+
+def test_integer_targets_and_sources_give_none():
+    x = gt.constant(2.0)
+    i = gt.constant(3)
+    with gt.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tape.watch(i)
+        y = gt.cast(x, gt.int32) * i
+        z = x * gt.cast(i, gt.float32)
+    assert tape.gradient(y, x) is None
+    assert tape.gradient(z, i) is None
+    assert float(tape.gradient(z, x)) == 3.0
+
+
+def test_non_persistent_tape_can_be_used_once():
+    x = gt.constant(2.0)
+    with gt.GradientTape() as tape:
+        tape.watch(x)
+        y = x * x
+    tape.gradient(y, x)
+    with pytest.raises(RuntimeError, match="A non-persistent GradientTape can only be used to compute "
+                       "one set of gradients"):
+        tape.gradient(y, x)
+
+
+def test_non_persistent_tape_frees_its_records():
+    x = gt.constant(np.ones(1000))
+    with gt.GradientTape() as tape:
+        tape.watch(x)
+        y = gt.reduce_sum(gt.sin(x) * x)
+    tape.gradient(y, x)
+    assert tape._records is None and not tape._ids
+
+
+def test_persistent_tape_gives_several_gradients():
+    x = gt.constant(3.0)
+    with gt.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = x * x
+        z = y * y
+    assert float(tape.gradient(z, x)) == 108.0
+    assert float(tape.gradient(y, x)) == 6.0
+    assert float(tape.gradient(z, y)) == 18.0
+    del tape
+
+
+def test_gradient_inside_the_context():
+    x = gt.constant(3.0)
+    with gt.GradientTape() as tape:
+        tape.watch(x)
+        y = x * x
+        g = tape.gradient(y, x)
+    assert float(g) == 6.0
+
+
+def test_persistent_gradient_inside_context_is_recorded():
+    x = gt.constant(3.0)
+    with gt.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = x * x * x
+        g = tape.gradient(y, x)      # 3x^2, recorded on the same tape
+    assert float(g) == 27.0
+    assert float(tape.gradient(g, x)) == 18.0  # 6x
+
+
+def test_stop_recording():
+    x = gt.constant(2.0)
+    with gt.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        with tape.stop_recording():
+            y = x * x
+        z = x * 3.0
+    assert tape.gradient(y, x) is None
+    assert float(tape.gradient(z, x)) == 3.0
+    with pytest.raises(RuntimeError, match="not recording"):
+        with tape.stop_recording():
+            pass
+
+
+def test_reset():
+    x = gt.constant(2.0)
+    with gt.GradientTape() as tape:
+        tape.watch(x)
+        y = x * x
+        tape.reset()
+        y2 = x * x  # x no longer watched after reset
+        tape.watch(x)
+        z = x * x * x
+    assert float(tape.gradient(z, x)) == 12.0
+    del y, y2
+    tape2 = gt.GradientTape()
+    with pytest.raises(ValueError, match="not recording"):
+        tape2.reset()
+
+
+def test_sources_may_be_intermediates():
+    x = gt.constant(2.0)
+    with gt.GradientTape() as tape:
+        tape.watch(x)
+        y = x * x
+        z = y * 3.0
+    gy, gx = tape.gradient(z, [y, x])
+    assert float(gy) == 3.0 and float(gx) == 12.0
+
+
+def test_target_equal_to_source():
+    x = gt.constant([1.0, 2.0])
+    with gt.GradientTape() as tape:
+        tape.watch(x)
+    np.testing.assert_allclose(tape.gradient(x, x).numpy(), [1, 1])
+
+
+def test_same_source_twice_and_tuple_structure():
+    x = gt.constant(2.0)
+    with gt.GradientTape() as tape:
+        tape.watch(x)
+        y = x * x
+    g = tape.gradient(y, (x, x))
+    assert isinstance(g, tuple) and float(g[0]) == float(g[1]) == 4.0
+
+
+def test_broadcast_gradients_are_reduced():
+    w = gt.Variable(np.ones((1, 3)))
+    b = gt.Variable(np.float64(0.5))
+    x = gt.constant(np.arange(6.0).reshape(2, 3))
+    with gt.GradientTape() as tape:
+        y = gt.reduce_sum(x * w + b)
+    gw, gb = tape.gradient(y, [w, b])
+    np.testing.assert_allclose(gw.numpy(), [[3, 5, 7]])
+    assert gb.shape == () and float(gb) == 6.0
+
+
+def test_gradient_dtype_matches_source_dtype():
+    x = gt.constant([1.0, 2.0])  # float32
+    with gt.GradientTape() as tape:
+        tape.watch(x)
+        y = gt.reduce_sum(gt.cast(x, gt.float64) ** 2)
+    g = tape.gradient(y, x)
+    assert g.dtype == gt.float32
+    np.testing.assert_allclose(g.numpy(), [2, 4])
+
+
+def test_variable_assign_is_not_recorded():
+    v = gt.Variable(2.0)
+    with gt.GradientTape() as tape:
+        y = v * v
+        v.assign(10.0)
+        z = y * v  # uses the new value; assign itself carries no gradient
+    assert float(tape.gradient(z, v)) == 2 * 2.0 * 10.0 + 4.0
+
+
+def test_persistent_tape_keeps_values_read_before_an_assign():
+    v = gt.Variable(3.0)
+    with gt.GradientTape(persistent=True) as tape:
+        y = v * v
+    v.assign(100.0)
+    assert float(tape.gradient(y, v)) == 6.0
+
+
+def test_replacing_a_variable_by_a_tensor_loses_the_gradient():
+    x = gt.Variable(2.0)
+    with gt.GradientTape() as tape:
+        x2 = x + 1.0   # a Tensor, not a Variable
+        y = x2 * x2
+    assert tape.gradient(y, x2) is not None
+    v = gt.Variable(2.0)
+    v_tensor = v + 1.0
+    with gt.GradientTape() as tape:
+        y = v_tensor * v_tensor  # computed from a tensor made before the tape
+    assert tape.gradient(y, v) is None
+
+
+def test_tapes_are_thread_local():
+    x = gt.constant(2.0)
+    results = {}
+    barrier = threading.Barrier(2)
+
+    def other_thread():
+        barrier.wait()
+        results["other"] = x * x  # must not be recorded on the main thread's tape
+        barrier.wait()
+
+    th = threading.Thread(target=other_thread)
+    th.start()
+    with gt.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        barrier.wait()
+        barrier.wait()
+        y = x * 3.0
+    th.join()
+    assert tape.gradient(results["other"], x) is None
+    assert float(tape.gradient(y, x)) == 3.0
+
+
+def test_gradient_checks_its_arguments():
+    x = gt.constant(2.0)
+    with gt.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = x * x
+    with pytest.raises(ValueError, match="source"):
+        tape.gradient(y, 2.0)
+    with pytest.raises(ValueError, match="target"):
+        tape.gradient(3.0, x)
+
+
+def test_deep_chain_of_100k_ops_has_no_recursion_limit():
+    x = gt.constant(1.0)
+    with gt.GradientTape() as tape:
+        tape.watch(x)
+        y = x
+        for _ in range(100_000):
+            y = y * 1.0
+    assert float(tape.gradient(y, x)) == 1.0
+
+
+def test_gradient_of_complex_loss_follows_tensorflow_convention():
+    # L = |z|^2 = z conj(z); TensorFlow returns conj(dL/dz) * 2 = 2 z
+    z = gt.constant([1.0 + 2.0j])
+    with gt.GradientTape() as tape:
+        tape.watch(z)
+        loss = gt.math.real(z * gt.math.conj(z))
+    np.testing.assert_allclose(tape.gradient(loss, z).numpy(), [2.0 + 4.0j])
