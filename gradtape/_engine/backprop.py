@@ -89,31 +89,39 @@ def _rewrap(v, i):
     return v if i is None else wrap(v, i)
 
 
-def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: bool = False) -> dict:
+def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: bool = False,
+             tracked: set | None = None) -> dict:
     """Propagate ``seeds`` (id -> cotangent) backwards; return id -> gradient for ``sources``.
 
     ``nb`` is the number of leading batch axes on every cotangent (1 for ``jacobian``).
+    ``tracked``, when given, is the set of every id on the tape and says that every tracked
+    id is reachable from the sources (they include everything the tape watched), so the
+    forward reachability pass can be skipped.
     """
     diffmode = bool(state.stack)
     m = diff if diffmode else raw
     n = len(records)
-    # Forward reachability from the sources: only these inputs need gradients.
-    needed = set(sources)
-    for k in range(n):
-        rec = records[k]
-        for i in rec[1]:
-            if i in needed:
-                needed.update(rec[3])
-                break
+    if tracked is not None:
+        needed = tracked
+    else:
+        # Forward reachability from the sources: only these inputs need gradients.
+        needed = set(sources)
+        for k in range(n):
+            rec = records[k]
+            for i in rec[1]:
+                if i in needed:
+                    needed.update(rec[3])
+                    break
     grads = {}
     for i, g in seeds.items():
-        if i in needed:
+        if i in needed or i in sources:
             grads[i] = wrap(g) if diffmode and not isinstance(g, Tensor) else g
     if not grads:
         if consume:
             records.clear()
         return {}
     keep = sources
+    fast = not diffmode and nb == 0
     for k in range(n - 1, -1, -1):
         rec = records.pop() if consume else records[k]
         prim, in_ids, saved_in, out_ids, saved_out, attrs = rec
@@ -121,6 +129,36 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
             oid = out_ids[0]
             g = grads.get(oid) if oid in keep else grads.pop(oid, None)
             if g is None:
+                continue
+            if fast and prim.vjp is not None and type(g) is not IndexedSlices:
+                # First-order fast path: raw arrays, one rule per input.
+                vjps = prim.vjp
+                ans = saved_out[0]
+                for j, iid in enumerate(in_ids):
+                    if iid is None or iid not in needed:
+                        continue
+                    rule = vjps[j]
+                    if rule is None:
+                        continue
+                    gi = rule(raw, g, ans, *saved_in, **attrs)
+                    if gi is None:
+                        continue
+                    if type(gi) is IndexedSlices:
+                        prev = grads.get(iid)
+                        grads[iid] = gi if prev is None else accumulate_sparse(prev, gi)
+                        continue
+                    x = saved_in[j]
+                    if gi.shape != x.shape:
+                        gi = unbroadcast(raw, gi, x.shape, 0, prim.name, j)
+                    if gi.dtype != x.dtype:
+                        gi = _fix_dtype(raw, gi, x.dtype)
+                    prev = grads.get(iid)
+                    if prev is None:
+                        grads[iid] = gi
+                    elif type(prev) is IndexedSlices:
+                        grads[iid] = accumulate_sparse(prev, gi)
+                    else:
+                        grads[iid] = prev + gi
                 continue
             ans = saved_out[0]
         else:
@@ -135,59 +173,63 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
                                                else wrap(_zeros_like(a, bshape)))
                       for x, a in zip(gs, saved_out))
             ans = saved_out
-        want = [i is not None and i in needed for i in in_ids]
-        if not any(want):
-            continue
-        if prim.diff_args is not None:
-            want = [w and (j in prim.diff_args) for j, w in enumerate(want)]
-            if not any(want):
-                continue
-        if isinstance(g, IndexedSlices):
-            g = g.to_dense_array()
-            if diffmode:
-                g = wrap(g)
-        if diffmode:
-            if not isinstance(g, tuple) and not isinstance(g, Tensor):
-                g = wrap(g)
-            xs = [_rewrap(v, i) for v, i in zip(saved_in, in_ids)]
-            if isinstance(ans, tuple):
-                ans = tuple(wrap(a, o) for a, o in zip(ans, out_ids))
-            else:
-                ans = wrap(ans, out_ids[0])
-        else:
-            xs = saved_in
-        res = _call_vjp(prim, m, g, ans, xs, attrs, want, nb)
-        if len(res) != len(in_ids):
-            raise GradientRuleError(
-                f"the gradient rule of op '{prim.name}' returned {len(res)} gradients for "
-                f"{len(in_ids)} inputs; it must return one per input (None for no gradient)")
-        for j, w in enumerate(want):
-            if not w:
-                continue
-            gi = res[j]
-            if gi is None:
-                continue
-            x = saved_in[j]
-            if isinstance(gi, IndexedSlices):
-                if nb:
-                    gi = gi.to_dense_array()
-                else:
-                    iid = in_ids[j]
-                    prev = grads.get(iid)
-                    grads[iid] = gi if prev is None else accumulate_sparse(prev, gi)
-                    continue
-            if diffmode and not isinstance(gi, Tensor):
-                gi = wrap(np.asarray(gi))
-            if gi.shape[nb:] != x.shape or len(gi.shape) != nb + len(x.shape):
-                gi = unbroadcast(m, gi, x.shape, nb, prim.name, j)
-            if gi.dtype != x.dtype:
-                gi = _fix_dtype(m, gi, x.dtype)
-            iid = in_ids[j]
-            prev = grads.get(iid)
-            if prev is None:
-                grads[iid] = gi
-            elif isinstance(prev, IndexedSlices):
-                grads[iid] = accumulate_sparse(prev, gi) if not diffmode else wrap(prev.to_dense_array()) + gi
-            else:
-                grads[iid] = prev + gi
+        _general_step(prim, m, diffmode, nb, g, ans, in_ids, saved_in, out_ids, attrs, needed, grads)
     return {i: grads[i] for i in sources if i in grads}
+
+
+def _general_step(prim, m, diffmode, nb, g, ans, in_ids, saved_in, out_ids, attrs, needed, grads):
+    """One record of the sweep in full generality: Tensor mode, batches, several outputs."""
+    want = [i is not None and i in needed for i in in_ids]
+    if not any(want):
+        return
+    if prim.diff_args is not None:
+        want = [w and (j in prim.diff_args) for j, w in enumerate(want)]
+        if not any(want):
+            return
+    if isinstance(g, IndexedSlices):
+        g = g.to_dense_array()
+        if diffmode:
+            g = wrap(g)
+    if diffmode:
+        if not isinstance(g, tuple) and not isinstance(g, Tensor):
+            g = wrap(g)
+        xs = [_rewrap(v, i) for v, i in zip(saved_in, in_ids)]
+        if isinstance(ans, tuple):
+            ans = tuple(wrap(a, o) for a, o in zip(ans, out_ids))
+        else:
+            ans = wrap(ans, out_ids[0])
+    else:
+        xs = saved_in
+    res = _call_vjp(prim, m, g, ans, xs, attrs, want, nb)
+    if len(res) != len(in_ids):
+        raise GradientRuleError(
+            f"the gradient rule of op '{prim.name}' returned {len(res)} gradients for "
+            f"{len(in_ids)} inputs; it must return one per input (None for no gradient)")
+    for j, w in enumerate(want):
+        if not w:
+            continue
+        gi = res[j]
+        if gi is None:
+            continue
+        x = saved_in[j]
+        iid = in_ids[j]
+        if isinstance(gi, IndexedSlices):
+            if nb:
+                gi = gi.to_dense_array()
+            else:
+                prev = grads.get(iid)
+                grads[iid] = gi if prev is None else accumulate_sparse(prev, gi)
+                continue
+        if diffmode and not isinstance(gi, Tensor):
+            gi = wrap(np.asarray(gi))
+        if gi.shape[nb:] != x.shape or len(gi.shape) != nb + len(x.shape):
+            gi = unbroadcast(m, gi, x.shape, nb, prim.name, j)
+        if gi.dtype != x.dtype:
+            gi = _fix_dtype(m, gi, x.dtype)
+        prev = grads.get(iid)
+        if prev is None:
+            grads[iid] = gi
+        elif isinstance(prev, IndexedSlices):
+            grads[iid] = accumulate_sparse(prev, gi) if not diffmode else wrap(prev.to_dense_array()) + gi
+        else:
+            grads[iid] = prev + gi

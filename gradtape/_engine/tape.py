@@ -66,6 +66,7 @@ class GradientTape:
         self._records: list | None = []
         self._ids: set = set()
         self._watched_vars: dict = {}  # id -> Variable, in order of first watch
+        self._watched: set = set()     # ids watched explicitly or as accessed variables
         self._recording = False
 
     # -- context -------------------------------------------------------------------------
@@ -82,7 +83,7 @@ class GradientTape:
             raise ValueError("Tape is still recording, This can happen if you try to re-enter an "
                              "already-active tape.")
         if self._records is None:
-            self._records, self._ids, self._watched_vars = [], set(), {}
+            self._records, self._ids, self._watched_vars, self._watched = [], set(), {}, set()
         state.stack = state.stack + [self]
         self._recording = True
 
@@ -134,7 +135,7 @@ class GradientTape:
         12.0
         """
         self._pop()
-        self._records, self._ids, self._watched_vars = [], set(), {}
+        self._records, self._ids, self._watched_vars, self._watched = [], set(), {}, set()
         self._push()
 
     # -- watching ------------------------------------------------------------------------
@@ -160,6 +161,7 @@ class GradientTape:
                     f"GradientTape.watch: the watched tensor has dtype {t.dtype.name}; only "
                     "floating and complex dtypes (e.g. gt.float32) get gradients", stacklevel=2)
             self._ids.add(t._id)
+            self._watched.add(t._id)
             if isinstance(t, Variable) and t._id not in self._watched_vars:
                 self._watched_vars[t._id] = t
 
@@ -169,7 +171,7 @@ class GradientTape:
 
     def _check_alive(self, what: str) -> None:
         if self._records is None:
-            self._records, self._ids, self._watched_vars = [], set(), {}
+            self._records, self._ids, self._watched_vars, self._watched = [], set(), {}, set()
 
     # -- recording (called by bind for every op while this tape is on the stack) --------
     def record(self, prim, args, vals, outs, attrs) -> None:
@@ -177,35 +179,43 @@ class GradientTape:
             return  # no differentiable input (stop_gradient, comparisons, ...)
         ids = self._ids
         hit = False
+        in_ids = []
         for a in args:
             if isinstance(a, Tensor):
-                if a._id in ids:
+                i = a._id
+                in_ids.append(i)
+                if i in ids:
                     hit = True
                 elif type(a) is Variable and a.trainable and self._watch_accessed_variables:
-                    ids.add(a._id)
-                    self._watched_vars.setdefault(a._id, a)
+                    self._watch_variable(a)
                     hit = True
+            else:
+                in_ids.append(None)
         if not hit:
             return
-        for o in outs:
-            if o._value.dtype.kind in "fc":
-                break
+        if len(outs) == 1:
+            ov = outs[0]._value
+            if ov.dtype.kind not in "fc":
+                return  # integer or bool output: nothing to differentiate
+            out_ids = (outs[0]._id,)
+            saved_out = (ov,) if prim.save_out or type(ov) is not np.ndarray else (Meta(ov),)
         else:
-            return  # integer or bool outputs: nothing to differentiate
+            if not any(o._value.dtype.kind in "fc" for o in outs):
+                return
+            out_ids = tuple(o._id for o in outs)
+            saved_out = tuple(o._value if prim.save_out else Meta(o._value) for o in outs)
         sa = prim.save_args
-        if sa is None:
-            saved_in = tuple(vals)
-        else:
-            saved_in = tuple(v if (k in sa or not hasattr(v, "shape")) else Meta(v)
-                             for k, v in enumerate(vals))
-        if prim.save_out:
-            saved_out = tuple(o._value for o in outs)
-        else:
-            saved_out = tuple(Meta(o._value) for o in outs)
-        in_ids = tuple(a._id if isinstance(a, Tensor) else None for a in args)
-        out_ids = tuple(o._id for o in outs)
-        self._records.append((prim, in_ids, saved_in, out_ids, saved_out, attrs))
+        if sa is not None:
+            # Keep only what the rules read; unread arrays become shape/dtype records.
+            vals = [v if (type(v) is not np.ndarray or k in sa) else Meta(v) for k, v in enumerate(vals)]
+        self._records.append((prim, in_ids, vals, out_ids, saved_out, attrs))
         ids.update(out_ids)
+
+    def _watch_variable(self, v) -> None:
+        self._ids.add(v._id)
+        self._watched.add(v._id)
+        if v._id not in self._watched_vars:
+            self._watched_vars[v._id] = v
 
     # -- differentiation -----------------------------------------------------------------
     def _start(self, what: str) -> list:
@@ -220,6 +230,7 @@ class GradientTape:
         if not self._persistent:
             self._records = None
             self._ids = set()
+            self._watched = set()
 
     def gradient(self, target, sources, output_gradients=None,
                  unconnected_gradients=UnconnectedGradients.NONE):
@@ -270,8 +281,10 @@ class GradientTape:
             prev = seeds.get(t._id)
             seeds[t._id] = s if prev is None else prev + s
         source_ids = self._source_ids(flat_sources, seeds)
+        tracked = self._ids if self._watched <= source_ids else None
         try:
-            grads = backward(records, seeds, source_ids, consume=not self._persistent)
+            grads = backward(records, seeds, source_ids, consume=not self._persistent,
+                             tracked=tracked)
         finally:
             self._finish()
         out = [self._result(s, grads.get(s._id), unconnected) for s in flat_sources]
