@@ -2,6 +2,7 @@
 
 import threading
 import warnings
+import weakref
 
 import numpy as np
 import pytest
@@ -179,13 +180,37 @@ def test_non_persistent_tape_can_be_used_once():
         tape.gradient(y, x)
 
 
-def test_non_persistent_tape_frees_its_records():
+def test_non_persistent_tape_frees_its_arrays_after_gradient():
     x = gt.constant(np.ones(1000))
     with gt.GradientTape() as tape:
         tape.watch(x)
-        y = gt.reduce_sum(gt.sin(x) * x)
+        h = gt.sin(x)
+        saved = weakref.ref(h._value)
+        y = gt.reduce_sum(h * x)
+        del h
+    assert saved() is not None  # the tape keeps sin(x) for the product's gradient
     tape.gradient(y, x)
-    assert tape._records is None and not tape._ids
+    assert saved() is None      # freed by the sweep, without the cycle collector
+    assert tape._records is None
+
+
+def test_deleting_a_persistent_tape_frees_its_arrays_at_once():
+    import gc
+    x = gt.constant(np.ones(1000))
+    gc.disable()
+    try:
+        with gt.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+            h = gt.sin(x)
+            saved = weakref.ref(h._value)
+            y = gt.reduce_sum(h * x)
+            del h
+        tape.gradient(y, x)
+        assert saved() is not None
+        del tape
+        assert saved() is None
+    finally:
+        gc.enable()
 
 
 def test_persistent_tape_gives_several_gradients():

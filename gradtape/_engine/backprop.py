@@ -2,8 +2,10 @@
 
 A record is a tuple ``(prim, in_ids, saved_in, out_ids, saved_out, attrs)``. The sweep is
 iterative (no recursion: a 100,000-op chain is fine) and linear in the number of records.
-Gradients are keyed by tensor id. With ``consume=True`` the records are popped as they are
-used, so each intermediate is freed as soon as nothing needs it.
+Gradients are keyed by tensor id. With ``consume=True`` each record is replaced by its
+skeleton ``(prim, in_ids, None, out_ids, None, None)`` as it is used, so every saved array is
+freed as soon as nothing needs it while the graph's shape stays available to explain a
+``None`` gradient (:mod:`gradtape.debugging`).
 
 When any recorder is active on this thread (an outer tape, an accumulator, or a persistent
 tape differentiating inside its own context) the rules run in the :data:`diff` namespace on
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import numerics
 from .indexed_slices import IndexedSlices, accumulate_sparse
 from .primitive import diff, raw
 from .state import state
@@ -90,7 +93,7 @@ def _rewrap(v, i):
 
 
 def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: bool = False,
-             tracked: set | None = None) -> dict:
+             tracked: set | None = None, sites: dict | None = None) -> dict:
     """Propagate ``seeds`` (id -> cotangent) backwards; return id -> gradient for ``sources``.
 
     ``nb`` is the number of leading batch axes on every cotangent (1 for ``jacobian``).
@@ -118,13 +121,15 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
             grads[i] = wrap(g) if diffmode and not isinstance(g, Tensor) else g
     if not grads:
         if consume:
-            records.clear()
+            records[:] = [(r[0], r[1], None, r[3], None, None) for r in records]
         return {}
     keep = sources
-    fast = not diffmode and nb == 0
+    checking = numerics.enabled
+    fast = not diffmode and nb == 0 and not checking
     for k in range(n - 1, -1, -1):
-        rec = records.pop() if consume else records[k]
-        prim, in_ids, saved_in, out_ids, saved_out, attrs = rec
+        prim, in_ids, saved_in, out_ids, saved_out, attrs = records[k]
+        if consume:
+            records[k] = (prim, in_ids, None, out_ids, None, None)
         if len(out_ids) == 1:
             oid = out_ids[0]
             g = grads.get(oid) if oid in keep else grads.pop(oid, None)
@@ -173,11 +178,13 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
                                                else wrap(_zeros_like(a, bshape)))
                       for x, a in zip(gs, saved_out))
             ans = saved_out
-        _general_step(prim, m, diffmode, nb, g, ans, in_ids, saved_in, out_ids, attrs, needed, grads)
+        _general_step(prim, m, diffmode, nb, g, ans, in_ids, saved_in, out_ids, attrs, needed, grads,
+                      sites if checking else None)
     return {i: grads[i] for i in sources if i in grads}
 
 
-def _general_step(prim, m, diffmode, nb, g, ans, in_ids, saved_in, out_ids, attrs, needed, grads):
+def _general_step(prim, m, diffmode, nb, g, ans, in_ids, saved_in, out_ids, attrs, needed, grads,
+                  sites=None):
     """One record of the sweep in full generality: Tensor mode, batches, several outputs."""
     want = [i is not None and i in needed for i in in_ids]
     if not any(want):
@@ -226,6 +233,8 @@ def _general_step(prim, m, diffmode, nb, g, ans, in_ids, saved_in, out_ids, attr
             gi = unbroadcast(m, gi, x.shape, nb, prim.name, j)
         if gi.dtype != x.dtype:
             gi = _fix_dtype(m, gi, x.dtype)
+        if sites is not None:
+            numerics.check_gradient(prim, gi, j, saved_in, out_ids, sites)
         prev = grads.get(iid)
         if prev is None:
             grads[iid] = gi

@@ -21,6 +21,7 @@ from .backprop import backward
 from .indexed_slices import IndexedSlices
 from .primitive import Meta
 from .state import state
+from . import numerics
 from .tensor import Tensor, Variable, is_differentiable_dtype, to_array, wrap
 
 
@@ -63,11 +64,18 @@ class GradientTape:
     def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):
         self._persistent = bool(persistent)
         self._watch_accessed_variables = bool(watch_accessed_variables)
-        self._records: list | None = []
-        self._ids: set = set()
-        self._watched_vars: dict = {}  # id -> Variable, in order of first watch
-        self._watched: set = set()     # ids watched explicitly or as accessed variables
+        self._clear()
         self._recording = False
+
+    def _clear(self) -> None:
+        self._records: list | None = []
+        self._ids: set = set()               # every id the tape tracks
+        self._watched_vars: dict = {}        # id -> Variable, in order of first watch
+        self._watched: set = set()           # ids watched explicitly or as accessed variables
+        self._blocked: list = []             # edges with no gradient, kept to explain None
+        self._shadow: set = set()            # ids downstream of such edges
+        self._sites: dict = {}               # out id -> user code location (check numerics)
+        self._skeleton: list | None = None   # a spent tape's graph without arrays
 
     # -- context -------------------------------------------------------------------------
     def __enter__(self) -> "GradientTape":
@@ -83,7 +91,7 @@ class GradientTape:
             raise ValueError("Tape is still recording, This can happen if you try to re-enter an "
                              "already-active tape.")
         if self._records is None:
-            self._records, self._ids, self._watched_vars, self._watched = [], set(), {}, set()
+            self._clear()
         state.stack = state.stack + [self]
         self._recording = True
 
@@ -135,7 +143,7 @@ class GradientTape:
         12.0
         """
         self._pop()
-        self._records, self._ids, self._watched_vars, self._watched = [], set(), {}, set()
+        self._clear()
         self._push()
 
     # -- watching ------------------------------------------------------------------------
@@ -171,12 +179,10 @@ class GradientTape:
 
     def _check_alive(self, what: str) -> None:
         if self._records is None:
-            self._records, self._ids, self._watched_vars, self._watched = [], set(), {}, set()
+            self._clear()
 
     # -- recording (called by bind for every op while this tape is on the stack) --------
     def record(self, prim, args, vals, outs, attrs) -> None:
-        if prim.diff_args == ():
-            return  # no differentiable input (stop_gradient, comparisons, ...)
         ids = self._ids
         hit = False
         in_ids = []
@@ -192,10 +198,18 @@ class GradientTape:
             else:
                 in_ids.append(None)
         if not hit:
+            if self._shadow:
+                self._follow_shadow(prim, in_ids, outs)
+            return
+        if prim.diff_args == ():
+            # No differentiable input (stop_gradient, comparisons, ...): remember the edge
+            # only to explain a None gradient later.
+            self._block(prim.name, in_ids, tuple(o._id for o in outs))
             return
         if len(outs) == 1:
             ov = outs[0]._value
             if ov.dtype.kind not in "fc":
+                self._block(f"{prim.name} (to {ov.dtype.name})", in_ids, (outs[0]._id,))
                 return  # integer or bool output: nothing to differentiate
             out_ids = (outs[0]._id,)
             saved_out = (ov,) if prim.save_out or type(ov) is not np.ndarray else (Meta(ov),)
@@ -210,6 +224,26 @@ class GradientTape:
             vals = [v if (type(v) is not np.ndarray or k in sa) else Meta(v) for k, v in enumerate(vals)]
         self._records.append((prim, in_ids, vals, out_ids, saved_out, attrs))
         ids.update(out_ids)
+        if numerics.enabled:
+            self._sites[out_ids[0]] = numerics.user_site()
+
+    def _block(self, name, in_ids, out_ids) -> None:
+        self._blocked.append((name, in_ids, out_ids))
+        self._shadow.update(out_ids)
+
+    def _follow_shadow(self, prim, in_ids, outs) -> None:
+        """Keep following values downstream of a blocked edge (ids only), so that an
+        explanation can find the blocking op on the path to the target."""
+        if any(i in self._shadow for i in in_ids if i is not None):
+            out_ids = tuple(o._id for o in outs)
+            self._blocked.append((None, in_ids, out_ids))
+            self._shadow.update(out_ids)
+
+    def note_assign(self, variable, value) -> None:
+        """Called by ``Variable.assign*`` while this tape records: assignments carry no
+        gradient, so remember them to explain a None gradient."""
+        if isinstance(value, Tensor):
+            self._blocked.append((f"{variable.name}.assign", [value._id], (variable._id,)))
 
     def _watch_variable(self, v) -> None:
         self._ids.add(v._id)
@@ -228,9 +262,8 @@ class GradientTape:
 
     def _finish(self) -> None:
         if not self._persistent:
+            self._skeleton = self._records   # records were reduced to skeletons by the sweep
             self._records = None
-            self._ids = set()
-            self._watched = set()
 
     def gradient(self, target, sources, output_gradients=None,
                  unconnected_gradients=UnconnectedGradients.NONE):
@@ -284,7 +317,7 @@ class GradientTape:
         tracked = self._ids if self._watched <= source_ids else None
         try:
             grads = backward(records, seeds, source_ids, consume=not self._persistent,
-                             tracked=tracked)
+                             tracked=tracked, sites=self._sites)
         finally:
             self._finish()
         out = [self._result(s, grads.get(s._id), unconnected) for s in flat_sources]

@@ -275,21 +275,31 @@ class Variable(Tensor):
                 f"of shape {self.shape}: the shapes must match exactly")
         return arr
 
+    def _note_assign(self, value) -> None:
+        from .state import state
+        for r in state.stack:
+            note = getattr(r, "note_assign", None)
+            if note is not None:
+                note(self, value)
+
     def assign(self, value, use_locking=None, name=None, read_value=True):
         """Set the value (not recorded on tapes). Returns the variable."""
         arr = self._coerce(value, "Variable.assign")
+        self._note_assign(value)
         self._value = np.array(arr, dtype=self._value.dtype, copy=True)
         return self if read_value else None
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
         """Add ``delta`` to the value (not recorded on tapes). Returns the variable."""
         arr = self._coerce(delta, "Variable.assign_add")
+        self._note_assign(delta)
         self._value = (self._value + arr).astype(self._value.dtype, copy=False)
         return self if read_value else None
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
         """Subtract ``delta`` from the value (not recorded on tapes). Returns the variable."""
         arr = self._coerce(delta, "Variable.assign_sub")
+        self._note_assign(delta)
         self._value = (self._value - arr).astype(self._value.dtype, copy=False)
         return self if read_value else None
 
