@@ -1,4 +1,5 @@
 """The op library: one module per family. Importing it attaches Python operators to Tensor."""
 
 from . import array, clip, creation, indexing, linalg, math, nn, reduce  # noqa: F401
+from . import scan  # noqa: F401
 from . import operators  # noqa: F401  (attaches + - * / @ [] ... to Tensor)

@@ -8,10 +8,13 @@ TensorFlow: ``abs`` and ``sign`` have gradient 0 at 0; ``maximum`` sends a tie's
 
 from __future__ import annotations
 
+import functools
+import math as _pymath
+
 import numpy as np
 
 from .._engine.primitive import bind, primitive
-from .._engine.tensor import Tensor, as_dtype, wrap
+from .._engine.tensor import Tensor, as_dtype, to_array, wrap
 from ._declare import is_complex, unary
 
 
@@ -236,9 +239,11 @@ rsqrt = unary("rsqrt", lambda x: 1 / np.sqrt(x), lambda m, y, x: -0.5 * y * y * 
 reciprocal = unary("reciprocal", np.reciprocal, lambda m, y, x: -y * y, uses="y",
                    summary="Elementwise ``1 / x``.")
 exp = unary("exp", np.exp, lambda m, y, x: y, uses="y", summary="Elementwise ``e ** x``.")
-expm1 = unary("expm1", np.expm1, lambda m, y, x: y + 1, uses="y", summary="Elementwise ``exp(x) - 1``, accurate near 0.")
+expm1 = unary("expm1", np.expm1, lambda m, y, x: y + 1, uses="y",
+              summary="Elementwise ``exp(x) - 1``, accurate near 0.")
 log = unary("log", np.log, lambda m, y, x: 1 / x, summary="Elementwise natural logarithm.")
-log1p = unary("log1p", np.log1p, lambda m, y, x: 1 / (1 + x), summary="Elementwise ``log(1 + x)``, accurate near 0.")
+log1p = unary("log1p", np.log1p, lambda m, y, x: 1 / (1 + x),
+              summary="Elementwise ``log(1 + x)``, accurate near 0.")
 sin = unary("sin", np.sin, lambda m, y, x: m.cos(x), summary="Elementwise sine.")
 cos = unary("cos", np.cos, lambda m, y, x: -m.sin(x), summary="Elementwise cosine.")
 tan = unary("tan", np.tan, lambda m, y, x: 1 + y * y, uses="y", summary="Elementwise tangent.")
@@ -248,9 +253,12 @@ atan = unary("atan", np.arctan, lambda m, y, x: 1 / (1 + x * x), summary="Elemen
 sinh = unary("sinh", np.sinh, lambda m, y, x: m.cosh(x), summary="Elementwise hyperbolic sine.")
 cosh = unary("cosh", np.cosh, lambda m, y, x: m.sinh(x), summary="Elementwise hyperbolic cosine.")
 tanh = unary("tanh", np.tanh, lambda m, y, x: 1 - y * y, uses="y", summary="Elementwise hyperbolic tangent.")
-asinh = unary("asinh", np.arcsinh, lambda m, y, x: m.rsqrt(x * x + 1), summary="Elementwise inverse hyperbolic sine.")
-acosh = unary("acosh", np.arccosh, lambda m, y, x: m.rsqrt(x * x - 1), summary="Elementwise inverse hyperbolic cosine.")
-atanh = unary("atanh", np.arctanh, lambda m, y, x: 1 / (1 - x * x), summary="Elementwise inverse hyperbolic tangent.")
+asinh = unary("asinh", np.arcsinh, lambda m, y, x: m.rsqrt(x * x + 1),
+              summary="Elementwise inverse hyperbolic sine.")
+acosh = unary("acosh", np.arccosh, lambda m, y, x: m.rsqrt(x * x - 1),
+              summary="Elementwise inverse hyperbolic cosine.")
+atanh = unary("atanh", np.arctanh, lambda m, y, x: 1 / (1 - x * x),
+              summary="Elementwise inverse hyperbolic tangent.")
 sigmoid = unary("sigmoid", _sigmoid_fwd, lambda m, y, x: y * (1 - y), uses="y",
                 summary="Elementwise logistic function ``1 / (1 + exp(-x))``, stable for large ``|x|``.")
 sign = unary("sign", np.sign, lambda m, y, x: y * 0, uses="y",
@@ -259,6 +267,315 @@ floor = unary("floor", np.floor, None, summary="Elementwise floor (no gradient, 
 ceil = unary("ceil", np.ceil, None, summary="Elementwise ceiling (no gradient, as in TensorFlow).")
 round = unary("round", np.round, None,  # noqa: A001 - TensorFlow's name
               summary="Elementwise rounding half to even (no gradient, as in TensorFlow).")
+
+# -- add_n and more binary ops -----------------------------------------------------------------
+_add_n = primitive("add_n", lambda *xs: functools.reduce(np.add, xs),
+                   vjp_all=lambda m, g, ans, *xs: [g] * len(xs), jvp="linear", save_args=(),
+                   save_out=False)
+
+
+def add_n(inputs, name=None):
+    """Elementwise sum of a list of tensors of the same shape and dtype (no broadcasting).
+
+    >>> import gradtape as gt
+    >>> gt.add_n([gt.constant([1.0, 2.0]), gt.constant([3.0, 4.0])]).numpy()
+    array([4., 6.], dtype=float32)
+    """
+    if not isinstance(inputs, (list, tuple)) or not inputs:
+        raise ValueError("add_n: inputs must be a non-empty list of tensors of the same shape")
+    xs = [x if isinstance(x, Tensor) else wrap(to_array(x)) for x in inputs]
+    if len({x.shape for x in xs}) > 1 or len({x.dtype for x in xs}) > 1:
+        raise ValueError("add_n: all inputs must have the same shape and dtype, got "
+                         + ", ".join(f"{x.dtype.name}{list(x.shape)}" for x in xs))
+    return bind(_add_n, *xs)
+
+
+def _sqdiff_dx(m, g, a, x, y):
+    return g * (2 * (x - y))
+
+
+_squared_difference = primitive(
+    "squared_difference", lambda x, y: np.square(np.subtract(x, y)),
+    vjp=(_sqdiff_dx, lambda m, g, a, x, y: -_sqdiff_dx(m, g, a, x, y)),
+    jvp=(_sqdiff_dx, lambda m, t, a, x, y: -_sqdiff_dx(m, t, a, x, y)), save_out=False)
+
+
+def squared_difference(x, y, name=None):
+    """Elementwise ``(x - y) ** 2`` with broadcasting (real inputs).
+
+    >>> import gradtape as gt
+    >>> gt.math.squared_difference(gt.constant([1.0, 4.0]), 2.0).numpy()
+    array([1., 4.], dtype=float32)
+    """
+    return bind(_squared_difference, x, y)
+
+
+def _atan2_dy(m, g, a, y, x):
+    return g * x / (x * x + y * y)
+
+
+def _atan2_dx(m, g, a, y, x):
+    return -g * y / (x * x + y * y)
+
+
+_atan2 = primitive("atan2", np.arctan2, vjp=(_atan2_dy, _atan2_dx), jvp=(_atan2_dy, _atan2_dx),
+                   save_out=False)
+
+
+def atan2(y, x, name=None):
+    """Elementwise angle of the point ``(x, y)``, in ``[-pi, pi]`` (note the argument order).
+
+    The gradient is ``(x, -y) / (x**2 + y**2)``: NaN at the origin, as in TensorFlow.
+
+    >>> import gradtape as gt
+    >>> gt.math.atan2(gt.constant([1.0]), gt.constant([1.0])).numpy()
+    array([0.7853981], dtype=float32)
+    """
+    return bind(_atan2, y, x)
+
+
+# -- safe division and x*log(y) ----------------------------------------------------------------
+# The derivatives are TensorFlow's: they are 0 exactly where the value is the special 0.
+def _nonzero(m, x, dtype):
+    return m.cast(m.not_equal(x, 0), dtype=dtype)
+
+
+def _where_zero(cond, value):
+    return np.where(cond, 0, value)
+
+
+def _xlogy_fwd(x, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _where_zero(np.equal(x, 0), np.multiply(x, np.log(y)))
+
+
+def _xdivy_fwd(x, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _where_zero(np.equal(x, 0), np.true_divide(x, y))
+
+
+def _div_no_nan_fwd(x, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _where_zero(np.equal(y, 0), np.true_divide(x, y))
+
+
+def _xlogy_dx(m, g, a, x, y):
+    return g * m.xlogy(_nonzero(m, x, a.dtype), y)
+
+
+def _xlogy_dy(m, g, a, x, y):
+    return g * m.xdivy(x, y)
+
+
+def _xdivy_dx(m, g, a, x, y):
+    return g * m.xdivy(_nonzero(m, x, a.dtype), y)
+
+
+def _xdivy_dy(m, g, a, x, y):
+    return g * m.xdivy(-x, y * y)
+
+
+def _dnn_dy(m, g, a, x, y):
+    return g * _c(m, m.divide_no_nan(m.divide_no_nan(-x, y), y))
+
+
+_xlogy = primitive("xlogy", _xlogy_fwd, vjp=(_xlogy_dx, _xlogy_dy), jvp=(_xlogy_dx, _xlogy_dy),
+                   save_out=False)
+_xdivy = primitive("xdivy", _xdivy_fwd, vjp=(_xdivy_dx, _xdivy_dy), jvp=(_xdivy_dx, _xdivy_dy),
+                   save_out=False)
+_divide_no_nan = primitive(
+    "divide_no_nan", _div_no_nan_fwd,
+    vjp=(lambda m, g, a, x, y: m.divide_no_nan(g, _c(m, y)), _dnn_dy),
+    jvp=(lambda m, t, a, x, y: m.divide_no_nan(t, y),
+         lambda m, t, a, x, y: t * m.divide_no_nan(m.divide_no_nan(-x, y), y)), save_out=False)
+
+
+def xlogy(x, y, name=None):
+    """Elementwise ``x * log(y)``, and 0 wherever ``x == 0`` (even for ``y <= 0`` or NaN).
+
+    As in TensorFlow, the gradient for ``x`` is ``log(y)`` and for ``y`` is ``x / y``, both
+    taken as 0 where ``x == 0``, so ``xlogy(0, 0)`` has finite gradients.
+
+    >>> import gradtape as gt
+    >>> gt.math.xlogy(gt.constant([0.0, 2.0]), gt.constant([0.0, 1.0])).numpy()
+    array([0., 0.], dtype=float32)
+    """
+    return bind(_xlogy, x, y)
+
+
+def xdivy(x, y, name=None):
+    """Elementwise ``x / y``, and 0 wherever ``x == 0`` (gradients too, as in TensorFlow).
+
+    >>> import gradtape as gt
+    >>> gt.math.xdivy(gt.constant([0.0, 2.0]), gt.constant([0.0, 4.0])).numpy()
+    array([0. , 0.5], dtype=float32)
+    """
+    return bind(_xdivy, x, y)
+
+
+def divide_no_nan(x, y, name=None):
+    """Elementwise ``x / y``, and 0 wherever ``y == 0``.
+
+    As in TensorFlow, both gradients are 0 where ``y == 0``.
+
+    >>> import gradtape as gt
+    >>> gt.math.divide_no_nan(gt.constant([1.0, 2.0]), gt.constant([0.0, 4.0])).numpy()
+    array([0. , 0.5], dtype=float32)
+    """
+    return bind(_divide_no_nan, x, y)
+
+
+# -- activations ---------------------------------------------------------------------------------
+softplus = unary("softplus", lambda x: np.logaddexp(0, x), lambda m, y, x: m.sigmoid(x),
+                 summary="Elementwise ``log(1 + exp(x))``, finite with finite gradients for any "
+                         "finite ``x``.",
+                 example="gt.math.softplus(gt.constant([-1000.0, 0.0, 1000.0])).numpy()\n"
+                         "    array([   0.       ,    0.6931472, 1000.       ], dtype=float32)")
+log_sigmoid = unary("log_sigmoid", lambda x: -np.logaddexp(0, np.negative(x)),
+                    lambda m, y, x: m.sigmoid(-x),
+                    summary="Elementwise ``log(sigmoid(x)) = -softplus(-x)``, finite with finite "
+                            "gradients for any finite ``x``.",
+                    example="gt.math.log_sigmoid(gt.constant([-1000.0, 1000.0])).numpy()\n"
+                            "    array([-1000.,    -0.], dtype=float32)")
+softsign = unary("softsign", lambda x: x / (1 + np.abs(x)),
+                 lambda m, y, x: 1 / m.square(1 + m.abs(x)),
+                 summary="Elementwise ``x / (1 + |x|)``.")
+
+
+# -- special functions ---------------------------------------------------------------------------
+# SciPy's kernels when SciPy is importable (imported on first use); otherwise float64 fallbacks on
+# NumPy and the standard library, accurate to a few ulps away from poles.
+_SCIPY: list = []
+_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510,
+              43867 / 798, -174611 / 330)  # B_2 ... B_20
+
+
+def _scipy_special():
+    if not _SCIPY:
+        try:
+            import scipy.special as sp
+        except ImportError:
+            sp = None
+        _SCIPY.append(sp)
+    return _SCIPY[0]
+
+
+def _float_dtype(x) -> np.dtype:
+    dt = np.result_type(x)
+    return dt if dt.kind == "f" else np.dtype(np.float64)
+
+
+def _vectorize(fn):
+    vec = np.frompyfunc(fn, 1, 1)
+    return lambda x: np.asarray(vec(np.asarray(x, np.float64)), np.float64)
+
+
+def _lgamma_scalar(v: float) -> float:
+    try:
+        return _pymath.lgamma(v)
+    except ValueError:  # a pole: 0, -1, -2, ...
+        return _pymath.inf
+
+
+_erf_np = _vectorize(_pymath.erf)
+_erfc_np = _vectorize(_pymath.erfc)
+_lgamma_np = _vectorize(_lgamma_scalar)
+
+
+def _polygamma_large(n: int, z):
+    """Asymptotic series of polygamma(n, z) for z >= 10 + n."""
+    inv2 = 1 / (z * z)
+    if n == 0:
+        s, p = np.log(z) - 0.5 / z, inv2
+        for k, b in enumerate(_BERNOULLI, 1):
+            s, p = s - b / (2 * k) * p, p * inv2
+        return s
+    zn = z ** -float(n)
+    s, p = _pymath.factorial(n - 1) * zn + 0.5 * _pymath.factorial(n) * zn / z, zn * inv2
+    for k, b in enumerate(_BERNOULLI, 1):
+        s, p = s + b * _pymath.factorial(2 * k + n - 1) / _pymath.factorial(2 * k) * p, p * inv2
+    return s if n % 2 else -s
+
+
+def _polygamma_np(n: int, x):
+    """polygamma(n, x) (digamma for n = 0) on float64, without SciPy: reflection below 0.5 for
+    n <= 1, the recurrence ``psi_n(x) = psi_n(x + 1) - (-1)**n n! / x**(n+1)`` up to 10 + n,
+    then the asymptotic series. Poles give SciPy's values."""
+    x = np.asarray(x, np.float64)
+    pole = (x <= 0) & (x == np.floor(x))
+    refl = (x < 0.5) & ~pole if n <= 1 else np.zeros(x.shape, bool)
+    z = np.where(pole | ~np.isfinite(x), 20.0 + n, np.where(refl, 1 - x, x))
+    acc = np.zeros_like(z)
+    c = (-1.0) ** (n + 1) * _pymath.factorial(n)
+    with np.errstate(all="ignore"):
+        small = z < 10 + n
+        while small.any():
+            acc = acc + np.where(small, c / z ** (n + 1), 0.0)
+            z = np.where(small, z + 1, z)
+            small = z < 10 + n
+        val = _polygamma_large(n, z) + acc
+        if n == 0:
+            val = np.where(refl, val - np.pi / np.tan(np.pi * x), val)
+        elif n == 1:
+            val = np.where(refl, (np.pi / np.sin(np.pi * x)) ** 2 - val, val)
+        val = np.where(np.isfinite(x), val, np.where(x > 0, 0.0 if n else np.inf, np.nan))
+    if n == 0:
+        return np.where(pole, np.where(x == 0, -np.inf, np.nan), val)
+    return np.where(pole, np.inf if n % 2 else -np.inf, val)
+
+
+def _special(scipy_name: str, fallback):
+    def forward(x):
+        sp = _scipy_special()
+        out = getattr(sp, scipy_name)(x) if sp is not None else fallback(x)
+        return np.asarray(out).astype(_float_dtype(x), copy=False)
+    return forward
+
+
+def _polygamma_fwd(a, x):
+    dt = _float_dtype(np.result_type(a, x))
+    a, x = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(x, np.float64))
+    out = np.full(x.shape, np.nan)
+    sp = _scipy_special()
+    for n in np.unique(a[np.isfinite(a) & (a >= 0) & (a == np.floor(a))]):
+        sel = a == n
+        out[sel] = sp.polygamma(int(n), x[sel]) if sp is not None else _polygamma_np(int(n), x[sel])
+    return out.astype(dt)
+
+
+_TWO_OVER_SQRT_PI = 2 / _pymath.sqrt(_pymath.pi)
+erf = unary("erf", _special("erf", _erf_np), lambda m, y, x: _TWO_OVER_SQRT_PI * m.exp(-x * x),
+            summary="Elementwise Gauss error function.",
+            example="gt.math.erf(gt.constant([0.0, 10.0])).numpy()\n"
+                    "    array([0., 1.], dtype=float32)")
+erfc = unary("erfc", _special("erfc", _erfc_np), lambda m, y, x: -_TWO_OVER_SQRT_PI * m.exp(-x * x),
+             summary="Elementwise complementary error function ``1 - erf(x)``, accurate for "
+                     "large ``x``.")
+lgamma = unary("lgamma", _special("gammaln", _lgamma_np), lambda m, y, x: m.digamma(x),
+               summary="Elementwise ``log(|Gamma(x)|)`` (``inf`` at the poles 0, -1, -2, ...). "
+                       "Its derivative is ``digamma``.",
+               example="gt.math.lgamma(gt.constant([1.0, 3.0])).numpy()\n"
+                       "    array([0.       , 0.6931472], dtype=float32)")
+digamma = unary("digamma", _special("psi", lambda x: _polygamma_np(0, x)),
+                lambda m, y, x: m.polygamma(1, x),
+                summary="Elementwise digamma function, the derivative of ``lgamma``. Its "
+                        "derivative is ``polygamma(1, x)``.")
+_polygamma = primitive("polygamma", _polygamma_fwd,
+                       vjp=(None, lambda m, g, ans, a, x: g * m.polygamma(a + 1, x)),
+                       jvp=(None, lambda m, t, ans, a, x: t * m.polygamma(a + 1, x)), save_out=False)
+
+
+def polygamma(a, x, name=None):
+    """Elementwise ``a``-th derivative of ``digamma`` (``a`` a non-negative integer value; NaN
+    otherwise). Differentiable in ``x`` to any order; ``a`` gets no gradient, as in TensorFlow.
+
+    >>> import gradtape as gt
+    >>> y = gt.math.polygamma(1.0, gt.constant([1.0]))
+    >>> print(f"{float(y[0]):.4f}")  # pi**2 / 6
+    1.6449
+    """
+    return bind(_polygamma, a, x)
+
 
 # -- complex parts and casts -----------------------------------------------------------------
 _real = primitive("real", np.real, vjp=(lambda m, g, a, x: g,), jvp="linear", save_args=(), save_out=False)
@@ -319,6 +636,38 @@ def complex(real, imag, name=None):  # noqa: A001 - TensorFlow's name
     return bind(_complex, real, imag)
 
 
+def _angle_fwd(x):
+    if np.iscomplexobj(x):
+        return np.angle(x)
+    return np.where(np.less(x, 0), np.pi, 0.0).astype(_float_dtype(x))
+
+
+def _angle_vjp(m, g, ans, x):
+    if not is_complex(x):
+        return None  # piecewise constant: no gradient, as in TensorFlow
+    return -m.complex(g, m.zeros_like(g)) / m.complex(m.imag(x), m.real(x))
+
+
+def _angle_jvp(m, t, ans, x):
+    if not is_complex(x):
+        return None
+    return m.imag(m.conj(x) * t) / m.real(m.conj(x) * x)
+
+
+_angle = primitive("angle", _angle_fwd, vjp=(_angle_vjp,), jvp=(_angle_jvp,), save_out=False)
+
+
+def angle(input, name=None):  # noqa: A002 - TensorFlow's name
+    """Elementwise argument of a complex number, in ``[-pi, pi]``; for real input ``pi`` where
+    ``x < 0`` and 0 elsewhere (with no gradient), as in TensorFlow.
+
+    >>> import gradtape as gt
+    >>> gt.math.angle(gt.constant([1j, -1 + 0j])).numpy()
+    array([1.57079633, 3.14159265])
+    """
+    return bind(_angle, input)
+
+
 def _cast_fwd(x, dtype):
     if np.result_type(x).kind == "c" and dtype.kind != "c":
         x = np.real(x)
@@ -364,19 +713,30 @@ def _nodiff(name, fn, summary, example, nargs=2):
     return op
 
 
-equal = _nodiff("equal", np.equal, "Elementwise ``x == y`` (a bool tensor).", "b = gt.equal(gt.constant([1, 2]), 2)")
-not_equal = _nodiff("not_equal", np.not_equal, "Elementwise ``x != y``.", "b = gt.not_equal(gt.constant([1, 2]), 2)")
+equal = _nodiff("equal", np.equal, "Elementwise ``x == y`` (a bool tensor).",
+                "b = gt.equal(gt.constant([1, 2]), 2)")
+not_equal = _nodiff("not_equal", np.not_equal, "Elementwise ``x != y``.",
+                    "b = gt.not_equal(gt.constant([1, 2]), 2)")
 less = _nodiff("less", np.less, "Elementwise ``x < y``.", "b = gt.less(gt.constant([1, 2]), 2)")
-less_equal = _nodiff("less_equal", np.less_equal, "Elementwise ``x <= y``.", "b = gt.less_equal(gt.constant([1, 2]), 2)")
+less_equal = _nodiff("less_equal", np.less_equal, "Elementwise ``x <= y``.",
+                     "b = gt.less_equal(gt.constant([1, 2]), 2)")
 greater = _nodiff("greater", np.greater, "Elementwise ``x > y``.", "b = gt.greater(gt.constant([1, 2]), 2)")
-greater_equal = _nodiff("greater_equal", np.greater_equal, "Elementwise ``x >= y``.", "b = gt.greater_equal(gt.constant([1, 2]), 2)")
-logical_and = _nodiff("logical_and", np.logical_and, "Elementwise logical and.", "b = gt.logical_and(gt.constant([True]), gt.constant([False]))")
-logical_or = _nodiff("logical_or", np.logical_or, "Elementwise logical or.", "b = gt.logical_or(gt.constant([True]), gt.constant([False]))")
-logical_xor = _nodiff("logical_xor", np.logical_xor, "Elementwise logical exclusive or.", "b = gt.math.logical_xor(gt.constant([True]), gt.constant([False]))")
-logical_not = _nodiff("logical_not", np.logical_not, "Elementwise logical not.", "b = gt.logical_not(gt.constant([True]))", nargs=1)
-is_nan = _nodiff("is_nan", np.isnan, "Elementwise test for NaN.", "b = gt.math.is_nan(gt.constant([1.0]))", nargs=1)
-is_inf = _nodiff("is_inf", np.isinf, "Elementwise test for +-inf.", "b = gt.math.is_inf(gt.constant([1.0]))", nargs=1)
-is_finite = _nodiff("is_finite", np.isfinite, "Elementwise test for finite values.", "b = gt.math.is_finite(gt.constant([1.0]))", nargs=1)
+greater_equal = _nodiff("greater_equal", np.greater_equal, "Elementwise ``x >= y``.",
+                        "b = gt.greater_equal(gt.constant([1, 2]), 2)")
+logical_and = _nodiff("logical_and", np.logical_and, "Elementwise logical and.",
+                      "b = gt.logical_and(gt.constant([True]), gt.constant([False]))")
+logical_or = _nodiff("logical_or", np.logical_or, "Elementwise logical or.",
+                     "b = gt.logical_or(gt.constant([True]), gt.constant([False]))")
+logical_xor = _nodiff("logical_xor", np.logical_xor, "Elementwise logical exclusive or.",
+                      "b = gt.math.logical_xor(gt.constant([True]), gt.constant([False]))")
+logical_not = _nodiff("logical_not", np.logical_not, "Elementwise logical not.",
+                      "b = gt.logical_not(gt.constant([True]))", nargs=1)
+is_nan = _nodiff("is_nan", np.isnan, "Elementwise test for NaN.",
+                 "b = gt.math.is_nan(gt.constant([1.0]))", nargs=1)
+is_inf = _nodiff("is_inf", np.isinf, "Elementwise test for +-inf.",
+                 "b = gt.math.is_inf(gt.constant([1.0]))", nargs=1)
+is_finite = _nodiff("is_finite", np.isfinite, "Elementwise test for finite values.",
+                    "b = gt.math.is_finite(gt.constant([1.0]))", nargs=1)
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "truediv", "negative", "pow", "floordiv", "floormod",
@@ -385,4 +745,6 @@ __all__ = [
     "acosh", "atanh", "sigmoid", "sign", "floor", "ceil", "round", "real", "imag", "conj",
     "complex", "cast", "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
     "logical_and", "logical_or", "logical_xor", "logical_not", "is_nan", "is_inf", "is_finite",
+    "add_n", "squared_difference", "atan2", "xlogy", "xdivy", "divide_no_nan", "softplus",
+    "log_sigmoid", "softsign", "erf", "erfc", "lgamma", "digamma", "polygamma", "angle",
 ]

@@ -1,8 +1,10 @@
-"""Reductions over axes: sums, means, extrema.
+"""Reductions over axes: sums, means, products, extrema, norms, logsumexp, logic, argmax.
 
 Axes are normalized to negative integers when an op is called, so that every rule sees the
 trailing axes only and works unchanged on a batch of cotangents. ``reduce_max`` and
 ``reduce_min`` split the gradient equally between tied extrema, as TensorFlow does.
+``reduce_prod``'s gradient is the product of the other elements (exact with zeros), and
+``reduce_logsumexp`` is computed with the maximum subtracted (finite for inputs of +-1000).
 """
 
 from __future__ import annotations
@@ -10,12 +12,19 @@ from __future__ import annotations
 import numpy as np
 
 from .._engine.primitive import bind, primitive
-from .._engine.tensor import Tensor, to_array
-from ._rules import batch_ndim, expand_reduced, keepdims_shape, normalize_axes
+from .._engine.tensor import Tensor, as_dtype, int64
+from ._rules import batch_ndim, conj, expand_reduced, keepdims_shape, normalize_axes, normalize_axis
+from .math import conj as conj_t, real, sqrt, square
+from .scan import argsort, cumsum, sort  # noqa: F401  (top-level names, as tf.sort ...)
 
 
 def _as_tensor_like(x):
     return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _keep(m, ans, x, axis, keepdims):
+    """The reduction's output with the reduced axes kept (size 1)."""
+    return ans if keepdims else m.reshape(ans, shape=keepdims_shape(x.shape, axis))
 
 
 def _sum_vjp(m, g, ans, x, axis, keepdims):
@@ -113,6 +122,209 @@ def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
     return _reduce(_reduce_min, "reduce_min", input_tensor, axis, keepdims)
 
 
-del to_array
+# -- products ------------------------------------------------------------------------------------
+def _prod_of_others(m, x, axis):
+    """For each element, the product of the other elements of its reduced slice: exclusive
+    products from both ends of the flattened slice, so zeros need no division."""
+    nd = len(x.shape)
+    red = list(range(nd)) if axis is None else [nd + a for a in axis]
+    perm = tuple([i for i in range(nd) if i not in red] + red)
+    moved = tuple(x.shape[i] for i in perm)
+    ident = perm == tuple(range(nd))
+    flat = m.reshape(x if ident else m.transpose(x, perm=perm),
+                     shape=moved[:nd - len(red)] + (_count(x.shape, axis),))
+    both = (m.cumprod(flat, axis=-1, exclusive=True, reverse=False)
+            * m.cumprod(flat, axis=-1, exclusive=True, reverse=True))
+    both = m.reshape(both, shape=moved)
+    return both if ident else m.transpose(both, perm=tuple(int(i) for i in np.argsort(perm)))
 
-__all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min"]
+
+def _prod_vjp(m, g, ans, x, axis, keepdims):
+    g = expand_reduced(m, g, ans, x.shape, axis, keepdims)
+    return g * conj(m, _prod_of_others(m, x, axis))
+
+
+def _prod_jvp(m, t, ans, x, axis, keepdims):
+    return m.reduce_sum(t * _prod_of_others(m, x, axis), axis=axis, keepdims=keepdims)
+
+
+_reduce_prod = primitive("reduce_prod",
+                         lambda x, axis, keepdims: np.prod(x, axis=axis, keepdims=keepdims),
+                         vjp=(_prod_vjp,), jvp=(_prod_jvp,), save_out=False)
+
+
+def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
+    """Product of elements across ``axis`` (all axes when None). The gradient of each element is
+    the product of the others, exact when some are 0 (as in TensorFlow).
+
+    >>> import gradtape as gt
+    >>> gt.reduce_prod(gt.constant([[1.0, 2.0], [3.0, 4.0]]), axis=1).numpy()
+    array([ 2., 12.], dtype=float32)
+    """
+    return _reduce(_reduce_prod, "reduce_prod", input_tensor, axis, keepdims)
+
+
+# -- logsumexp and the euclidean norm ------------------------------------------------------------
+def _logsumexp_fwd(x, axis, keepdims):
+    top = np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+    top = np.where(np.isfinite(top), top, 0)
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(x - top), axis=axis, keepdims=True)) + top
+    return out if keepdims else np.reshape(out, np.sum(out, axis=axis).shape)
+
+
+def _logsumexp_vjp(m, g, ans, x, axis, keepdims):
+    g = expand_reduced(m, g, ans, x.shape, axis, keepdims)
+    return g * m.exp(x - _keep(m, ans, x, axis, keepdims))
+
+
+def _logsumexp_jvp(m, t, ans, x, axis, keepdims):
+    return m.reduce_sum(t * m.exp(x - _keep(m, ans, x, axis, keepdims)), axis=axis,
+                        keepdims=keepdims)
+
+
+_reduce_logsumexp = primitive("reduce_logsumexp", _logsumexp_fwd, vjp=(_logsumexp_vjp,),
+                              jvp=(_logsumexp_jvp,))
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
+    """``log(sum(exp(x)))`` across ``axis``, computed with the maximum subtracted so that values
+    and gradients (a softmax) stay finite for large inputs. An empty reduction gives ``-inf``.
+
+    >>> import gradtape as gt
+    >>> gt.reduce_logsumexp(gt.constant([[1000.0, 1000.0]]), axis=1).numpy()
+    array([1000.6932], dtype=float32)
+    """
+    return _reduce(_reduce_logsumexp, "reduce_logsumexp", input_tensor, axis, keepdims)
+
+
+def _safe_norm(m, ans, x, axis, keepdims):
+    a = _keep(m, ans, x, axis, keepdims)
+    return m.where(a == 0, 1, a)
+
+
+def _norm_vjp(m, g, ans, x, axis, keepdims):
+    return expand_reduced(m, g, ans, x.shape, axis, keepdims) * x / _safe_norm(m, ans, x, axis, keepdims)
+
+
+def _norm_jvp(m, t, ans, x, axis, keepdims):
+    return m.reduce_sum(t * x / _safe_norm(m, ans, x, axis, keepdims), axis=axis, keepdims=keepdims)
+
+
+_reduce_euclidean_norm = primitive(
+    "reduce_euclidean_norm",
+    lambda x, axis, keepdims: np.sqrt(np.sum(np.square(x), axis=axis, keepdims=keepdims)),
+    vjp=(_norm_vjp,), jvp=(_norm_jvp,))
+
+
+def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
+    """``sqrt(sum(x ** 2))`` across ``axis`` (real inputs). The gradient is ``x / norm``; where
+    the norm is 0 it is 0 (a subgradient; TensorFlow gives NaN there).
+
+    >>> import gradtape as gt
+    >>> gt.math.reduce_euclidean_norm(gt.constant([[3.0, 4.0], [0.0, 0.0]]), axis=1).numpy()
+    array([5., 0.], dtype=float32)
+    """
+    return _reduce(_reduce_euclidean_norm, "reduce_euclidean_norm", input_tensor, axis, keepdims)
+
+
+# -- variance and standard deviation (composites: the gradient follows from the parts) ----------
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+    """Population variance across ``axis`` (``|x - mean|**2`` averaged; real for complex input).
+
+    >>> import gradtape as gt
+    >>> gt.math.reduce_variance(gt.constant([[1.0, 2.0, 3.0, 4.0]]), axis=1).numpy()
+    array([1.25], dtype=float32)
+    """
+    x = _as_tensor_like(input_tensor)
+    d = x - reduce_mean(x, axis=axis, keepdims=True)
+    sq = real(d * conj_t(d)) if x.dtype.kind == "c" else square(d)
+    return reduce_mean(sq, axis=axis, keepdims=keepdims)
+
+
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+    """Population standard deviation across ``axis``: ``sqrt(reduce_variance(x))``. Its gradient
+    is NaN where all the reduced elements are equal, as in TensorFlow.
+
+    >>> import gradtape as gt
+    >>> gt.math.reduce_std(gt.constant([[1.0, 3.0]]), axis=1).numpy()
+    array([1.], dtype=float32)
+    """
+    return sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
+
+
+# -- logic and arg-extrema (integer or bool results: no gradient) --------------------------------
+def _nodiff(name, fn):
+    return primitive(name, fn, vjp=(None,), jvp=(None,))
+
+
+_reduce_any = _nodiff("reduce_any", lambda x, axis, keepdims: np.any(x, axis=axis, keepdims=keepdims))
+_reduce_all = _nodiff("reduce_all", lambda x, axis, keepdims: np.all(x, axis=axis, keepdims=keepdims))
+_argmax = _nodiff("argmax", lambda x, axis, output_type: np.argmax(x, axis=axis).astype(output_type))
+_argmin = _nodiff("argmin", lambda x, axis, output_type: np.argmin(x, axis=axis).astype(output_type))
+
+
+def _logic(prim, name, input_tensor, axis, keepdims):
+    x = input_tensor if isinstance(input_tensor, Tensor) else _as_tensor_like(input_tensor)
+    if x.dtype.kind != "b":
+        raise TypeError(f"{name}: input_tensor must be a bool tensor, got dtype {x.dtype.name}; "
+                        f"compare first, e.g. {name}(x > 0)")
+    return _reduce(prim, name, x, axis, keepdims)
+
+
+def reduce_any(input_tensor, axis=None, keepdims=False, name=None):
+    """Logical or of a bool tensor across ``axis`` (all axes when None).
+
+    >>> import gradtape as gt
+    >>> gt.reduce_any(gt.constant([[True, False], [False, False]]), axis=1).numpy()
+    array([ True, False])
+    """
+    return _logic(_reduce_any, "reduce_any", input_tensor, axis, keepdims)
+
+
+def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
+    """Logical and of a bool tensor across ``axis`` (all axes when None).
+
+    >>> import gradtape as gt
+    >>> gt.reduce_all(gt.constant([[True, False], [True, True]]), axis=1).numpy()
+    array([False,  True])
+    """
+    return _logic(_reduce_all, "reduce_all", input_tensor, axis, keepdims)
+
+
+def _arg(prim, name, input, axis, output_type):
+    x = input if isinstance(input, Tensor) else _as_tensor_like(input)
+    axis = normalize_axis(0 if axis is None else axis, x.ndim, name)
+    output_type = as_dtype(output_type)
+    if output_type not in (np.dtype(np.int32), np.dtype(np.int64)):
+        raise TypeError(f"{name}: output_type must be int32 or int64, got {output_type.name}")
+    if x.shape[axis] == 0:
+        raise ValueError(f"{name}: cannot reduce axis {axis} of shape {x.shape}: it is empty")
+    return bind(prim, x, axis=axis, output_type=output_type)
+
+
+def argmax(input, axis=None, output_type=int64, name=None):  # noqa: A002 - TensorFlow's name
+    """Index of the largest value along ``axis`` (0 when None, as in TensorFlow); ties give the
+    lowest index. No gradient (an integer result).
+
+    >>> import gradtape as gt
+    >>> gt.argmax(gt.constant([[1.0, 5.0, 5.0], [7.0, 2.0, 3.0]]), axis=1).numpy()
+    array([1, 0])
+    """
+    return _arg(_argmax, "argmax", input, axis, output_type)
+
+
+def argmin(input, axis=None, output_type=int64, name=None):  # noqa: A002 - TensorFlow's name
+    """Index of the smallest value along ``axis`` (0 when None, as in TensorFlow); ties give the
+    lowest index. No gradient (an integer result).
+
+    >>> import gradtape as gt
+    >>> gt.argmin(gt.constant([[1.0, 1.0, 5.0], [7.0, 2.0, 3.0]]), axis=1).numpy()
+    array([0, 1])
+    """
+    return _arg(_argmin, "argmin", input, axis, output_type)
+
+
+__all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_logsumexp",
+           "reduce_euclidean_norm", "reduce_variance", "reduce_std", "reduce_any", "reduce_all",
+           "argmax", "argmin", "cumsum", "sort", "argsort"]

@@ -1,6 +1,7 @@
 """Table rows: elementwise math (gradtape/ops/math.py)."""
 
 import numpy as np
+import scipy.special as sp
 
 import gradtape as gt
 
@@ -16,7 +17,8 @@ ROWS = [
     Row("pow_scalar_exponent", lambda x: x ** 3.0, lambda x: x ** 3.0),
     Row("maximum", gt.maximum, np.maximum, BINARY_SHAPES),
     Row("minimum", gt.minimum, np.minimum, BINARY_SHAPES),
-    Row("floormod", gt.math.floormod, np.mod, [((3,), ())], domain=away_from([-2, -1, 0, 1, 2], -2.5, 2.5, 0.05)),
+    Row("floormod", gt.math.floormod, np.mod, [((3,), ())],
+        domain=away_from([-2, -1, 0, 1, 2], -2.5, 2.5, 0.05)),
     Row("abs", gt.abs, np.abs, domain=away_from([0], -2, 2)),
     Row("square", gt.square, np.square),
     Row("sqrt", gt.sqrt, np.sqrt, domain=(0.5, 3.0)),
@@ -39,12 +41,43 @@ ROWS = [
     Row("acosh", gt.math.acosh, np.arccosh, domain=(1.2, 3.0)),
     Row("atanh", gt.math.atanh, np.arctanh, domain=(-0.9, 0.9)),
     Row("sigmoid", gt.sigmoid, lambda x: 1 / (1 + np.exp(-x))),
-    Row("sign_has_zero_gradient", lambda x: gt.sign(x) * x, lambda x: np.sign(x) * x, domain=away_from([0], -2, 2)),
+    Row("sign_has_zero_gradient", lambda x: gt.sign(x) * x, lambda x: np.sign(x) * x,
+        domain=away_from([0], -2, 2)),
+    # sums and binary ops
+    Row("add_n", lambda *xs: gt.add_n(list(xs)), lambda *xs: sum(xs),
+        [((3,), (3,), (3,)), ((),), ((0, 2), (0, 2)), ((2, 3), (2, 3))]),
+    Row("squared_difference", gt.math.squared_difference, lambda x, y: (x - y) ** 2, BINARY_SHAPES),
+    Row("atan2", gt.math.atan2, np.arctan2, BINARY_SHAPES, domain=away_from([0], -2, 2, 0.2)),
+    Row("xlogy", gt.math.xlogy, sp.xlogy, BINARY_SHAPES, domain=(0.3, 2.0)),
+    Row("xdivy", gt.math.xdivy, np.divide, BINARY_SHAPES, domain=away_from([0], -2, 2, 0.3)),
+    Row("divide_no_nan", gt.math.divide_no_nan, np.divide, BINARY_SHAPES,
+        domain=away_from([0], -2, 2, 0.3)),
+    Row("xlogy_x_zero", lambda y: gt.math.xlogy(gt.constant([0.0, 1.0], gt.float64), y),
+        lambda y: sp.xlogy([0.0, 1.0], y), [((2,),)], domain=(0.3, 2.0)),
+    Row("divide_no_nan_y_zero", lambda x: gt.math.divide_no_nan(x, gt.constant([0.0, 2.0], gt.float64)),
+        lambda x: np.array([0.0, 1.0]) * x / 2, [((2,),)]),
+    # activations
+    Row("softplus", gt.math.softplus, lambda x: np.logaddexp(0, x), domain=(-5.0, 5.0)),
+    Row("log_sigmoid", gt.math.log_sigmoid, lambda x: -np.logaddexp(0, -x), domain=(-5.0, 5.0)),
+    Row("softsign", gt.math.softsign, lambda x: x / (1 + np.abs(x)), domain=away_from([0], -3, 3)),
+    # special functions
+    Row("erf", gt.math.erf, sp.erf),
+    Row("erfc", gt.math.erfc, sp.erfc),
+    Row("lgamma", gt.math.lgamma, sp.gammaln, domain=(0.2, 4.0)),
+    Row("lgamma_negative", gt.math.lgamma, sp.gammaln, domain=(-1.8, -1.2)),
+    Row("digamma", gt.math.digamma, sp.digamma, domain=(0.3, 4.0)),
+    Row("digamma_negative", gt.math.digamma, sp.digamma, domain=(-2.8, -2.2), rtol=1e-4),
+    Row("polygamma_2", lambda x: gt.math.polygamma(2.0, x), lambda x: sp.polygamma(2, x),
+        domain=(0.5, 4.0)),
+    Row("polygamma_elementwise_order", gt.math.polygamma, lambda a, x: sp.polygamma(a.astype(int), x),
+        [((3,), (3,))], domain=lambda rng, s: rng.integers(1, 4, s), modes=()),
+    Row("angle_real", gt.math.angle, lambda x: np.where(x < 0, np.pi, 0.0), domain=away_from([0], -2, 2)),
     Row("cast_to_complex_and_back", lambda x: gt.cast(gt.cast(x, gt.complex128) * (1 + 2j), gt.float64),
         lambda x: x * 1.0),
     # complex numbers: TensorFlow's convention (the gradient is the conjugate of dL/dz)
-    Row("complex_multiply", lambda x: gt.math.real(x * gt.math.conj(x) * x), lambda x: np.real(x * np.conj(x) * x),
-        complex=True),
+    Row("complex_multiply", lambda x: gt.math.real(x * gt.math.conj(x) * x),
+        lambda x: np.real(x * np.conj(x) * x), complex=True),
     Row("complex_exp", lambda x: gt.math.imag(gt.exp(x)), lambda x: np.imag(np.exp(x)), complex=True),
     Row("complex_abs", gt.abs, np.abs, domain=(0.5, 2.0), complex=True),
+    Row("complex_angle", gt.math.angle, np.angle, domain=(0.5, 2.0), complex=True),
 ]

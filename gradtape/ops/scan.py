@@ -1,0 +1,249 @@
+"""Scans, sorting and segment sums: ``cumsum``, ``cumprod``, ``sort``, ``argsort``, ``top_k``,
+``segment_sum`` and ``unsorted_segment_sum``, as TensorFlow has them.
+
+``cumprod``'s gradient is exact where the input has zeros (TensorFlow's divides by the input
+and gives NaN there): it uses TensorFlow's rule when no element is 0, else the products of all
+the other elements, computed without division. ``sort`` and ``top_k`` are stable (ties keep
+their input order, in both directions) and pass gradients back to the elements they picked.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+from .._engine.primitive import bind, primitive
+from .._engine.tensor import Tensor, as_dtype, int32, to_array, wrap
+from ._rules import batch_ndim, conj, normalize_axis
+from .indexing import getitem
+
+
+def _tensor(x) -> Tensor:
+    return x if isinstance(x, Tensor) else wrap(to_array(x))
+
+
+def _value(x):
+    return x._value if isinstance(x, Tensor) else np.asarray(x)
+
+
+# -- cumsum and cumprod --------------------------------------------------------------------------
+def _scan_forward(fn, fill):
+    def forward(x, axis, exclusive, reverse):
+        x = np.asarray(x)
+        if reverse:
+            x = np.flip(x, axis)
+        y = fn(x, axis=axis, dtype=x.dtype if x.dtype.kind in "iufc" else None)
+        if exclusive and y.shape[axis]:
+            head = np.full(y.shape[:axis] + (1,) + y.shape[axis:][1:], fill, y.dtype)
+            body = y[(Ellipsis, slice(None, -1)) + (slice(None),) * (-axis - 1)]
+            y = np.concatenate([head, body], axis=axis)
+        return np.flip(y, axis) if reverse else y
+    return forward
+
+
+_cumsum = primitive(
+    "cumsum", _scan_forward(np.cumsum, 0),
+    vjp=(lambda m, g, ans, x, axis, exclusive, reverse:
+         m.cumsum(g, axis=axis, exclusive=exclusive, reverse=not reverse),),
+    jvp="linear", save_args=(), save_out=False)
+
+
+def _cumprod_partials(m, x, axis, exclusive, reverse):
+    """``d[..., k, i, ...] = d y_i / d x_k`` (a new axis k before ``axis``), without division."""
+    n, lead, rest = x.shape[axis], tuple(x.shape[:axis]), tuple(x.shape[axis:][1:])
+    k = np.arange(n).reshape((n, 1) + (1,) * len(rest))
+    i = np.arange(n).reshape((1, n) + (1,) * len(rest))
+    used = (k > i if exclusive else k >= i) if reverse else (k < i if exclusive else k <= i)
+    others = m.where(k == i, 1, m.reshape(x, shape=lead + (1, n) + rest))
+    return m.where(used, m.cumprod(others, axis=axis, exclusive=exclusive, reverse=reverse), 0)
+
+
+def _cumprod_vjp(m, g, ans, x, axis, exclusive, reverse):
+    if np.all(_value(x) != 0):  # TensorFlow's rule
+        return m.cumsum(g * conj(m, ans), axis=axis, exclusive=exclusive,
+                        reverse=not reverse) / conj(m, x)
+    nb = batch_ndim(g, ans)
+    n, lead, rest = x.shape[axis], tuple(x.shape[:axis]), tuple(x.shape[axis:][1:])
+    g = m.reshape(g, shape=tuple(g.shape[:nb]) + lead + (1, n) + rest)
+    return m.reduce_sum(g * conj(m, _cumprod_partials(m, x, axis, exclusive, reverse)),
+                        axis=(axis,), keepdims=False)
+
+
+def _cumprod_jvp(m, t, ans, x, axis, exclusive, reverse):
+    if np.all(_value(x) != 0):
+        return ans * m.cumsum(t / x, axis=axis, exclusive=exclusive, reverse=reverse)
+    n, lead, rest = x.shape[axis], tuple(x.shape[:axis]), tuple(x.shape[axis:][1:])
+    t = m.reshape(t, shape=lead + (n, 1) + rest)
+    return m.reduce_sum(t * _cumprod_partials(m, x, axis, exclusive, reverse),
+                        axis=(axis - 1,), keepdims=False)
+
+
+_cumprod = primitive("cumprod", _scan_forward(np.cumprod, 1), vjp=(_cumprod_vjp,),
+                     jvp=(_cumprod_jvp,))
+
+
+def _scan(prim, name, x, axis, exclusive, reverse):
+    x = _tensor(x)
+    axis = normalize_axis(axis, x.ndim, name)
+    return bind(prim, x, axis=axis, exclusive=bool(exclusive), reverse=bool(reverse))
+
+
+def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Cumulative sum along ``axis``. ``exclusive`` leaves each element out of its own sum (the
+    first is 0); ``reverse`` sums from the end.
+
+    >>> import gradtape as gt
+    >>> gt.cumsum(gt.constant([1.0, 2.0, 3.0]), exclusive=True, reverse=True).numpy()
+    array([5., 3., 0.], dtype=float32)
+    """
+    return _scan(_cumsum, "cumsum", x, axis, exclusive, reverse)
+
+
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Cumulative product along ``axis``, with ``exclusive`` and ``reverse`` as in ``cumsum``
+    (an exclusive product starts at 1). The gradient is exact at zeros.
+
+    >>> import gradtape as gt
+    >>> gt.math.cumprod(gt.constant([1.0, 2.0, 3.0]), exclusive=True).numpy()
+    array([1., 1., 2.], dtype=float32)
+    """
+    return _scan(_cumprod, "cumprod", x, axis, exclusive, reverse)
+
+
+# -- sort, argsort, top_k ------------------------------------------------------------------------
+def _argsort(x, axis: int, descending: bool):
+    """Stable: ties keep their input order, ascending or descending."""
+    if not descending:
+        return np.argsort(x, axis=axis, kind="stable")
+    flipped = np.argsort(np.flip(x, axis), axis=axis, kind="stable")
+    return x.shape[axis] - 1 - np.flip(flipped, axis)
+
+
+def _along(idx, axis: int) -> tuple:
+    """An index picking ``idx`` along ``axis`` (negative) and everything along the others."""
+    nd = idx.ndim
+    return tuple(idx if d == nd + axis else
+                 np.arange(idx.shape[d]).reshape([-1 if e == d else 1 for e in range(nd)])
+                 for d in range(nd))
+
+
+def _descending(direction: str, op: str) -> bool:
+    if direction not in ("ASCENDING", "DESCENDING"):
+        raise ValueError(f"{op}: direction must be 'ASCENDING' or 'DESCENDING', got {direction!r}")
+    return direction == "DESCENDING"
+
+
+def sort(values, axis=-1, direction="ASCENDING", name=None):
+    """Sort along ``axis`` (stable). The gradient goes back to each element's input position.
+
+    >>> import gradtape as gt
+    >>> gt.sort(gt.constant([3.0, 1.0, 2.0]), direction="DESCENDING").numpy()
+    array([3., 2., 1.], dtype=float32)
+    """
+    x = _tensor(values)
+    axis = normalize_axis(axis, x.ndim, "sort")
+    return getitem(x, _along(_argsort(x._value, axis, _descending(direction, "sort")), axis))
+
+
+def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
+    """Indices (int32) that sort ``values`` along ``axis``; ties keep their input order.
+
+    >>> import gradtape as gt
+    >>> gt.argsort(gt.constant([3.0, 1.0, 3.0]), direction="DESCENDING").numpy()
+    array([0, 2, 1], dtype=int32)
+    """
+    x = _tensor(values)
+    axis = normalize_axis(axis, x.ndim, "argsort")
+    return wrap(_argsort(x._value, axis, _descending(direction, "argsort")).astype(np.int32))
+
+
+TopKV2 = namedtuple("TopKV2", ["values", "indices"])
+
+
+def top_k(input, k=1, sorted=True, index_type=int32, name=None):  # noqa: A002 - TensorFlow's names
+    """The ``k`` largest entries along the last axis and their indices, largest first; among
+    equal entries the lower index comes first. Returns ``TopKV2(values, indices)``.
+
+    >>> import gradtape as gt
+    >>> values, indices = gt.math.top_k(gt.constant([1.0, 3.0, 2.0, 3.0]), k=2)
+    >>> values.numpy(), indices.numpy()
+    (array([3., 3.], dtype=float32), array([1, 3], dtype=int32))
+    """
+    x = _tensor(input)
+    if x.ndim == 0:
+        raise ValueError("top_k: input must have rank >= 1, got a scalar")
+    k = int(k._value if isinstance(k, Tensor) else k)
+    if not 0 <= k <= x.shape[-1]:
+        raise ValueError(f"top_k: k={k} must be in [0, {x.shape[-1]}] for input of shape {x.shape}")
+    idx = _argsort(x._value, -1, True)[..., :k]
+    return TopKV2(getitem(x, _along(idx, -1)), wrap(idx.astype(as_dtype(index_type))))
+
+
+# -- segment sums --------------------------------------------------------------------------------
+def _segment_sum_fwd(data, ids, num_segments):
+    data = np.asarray(data)
+    out = np.zeros((num_segments,) + data.shape[ids.ndim:], dtype=data.dtype)
+    keep = ids >= 0
+    np.add.at(out, ids[keep], data[keep])
+    return out
+
+
+def _segment_sum_vjp(m, g, ans, data, ids, num_segments):
+    trail = (slice(None),) * (len(ans.shape) - 1)
+    picked = m.getitem(g, index=(Ellipsis, np.maximum(ids, 0)) + trail)
+    if np.all(ids >= 0):
+        return picked
+    return m.where((ids >= 0).reshape(ids.shape + (1,) * len(trail)), picked, 0)
+
+
+_unsorted_segment_sum = primitive("unsorted_segment_sum", _segment_sum_fwd,
+                                  vjp=(_segment_sum_vjp, None), jvp="linear", save_args=(1,),
+                                  save_out=False)
+
+
+def _segment_ids(segment_ids, data: Tensor, op: str) -> np.ndarray:
+    ids = _value(segment_ids)
+    if ids.dtype.kind not in "iu":
+        raise TypeError(f"{op}: segment_ids must be integers, got dtype {ids.dtype.name}")
+    if ids.shape != data.shape[:ids.ndim]:
+        raise ValueError(f"{op}: segment_ids shape {ids.shape} must be a prefix of data shape "
+                         f"{data.shape}")
+    return ids.astype(np.int64)
+
+
+def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
+    """Sum the slices of ``data`` that share a segment id, in any order: ``out[j]`` is the sum of
+    ``data[i]`` with ``segment_ids[i] == j``, for ``j < num_segments`` (empty segments give 0,
+    negative ids are dropped). ``segment_ids``' shape is a prefix of ``data``'s.
+
+    >>> import gradtape as gt
+    >>> gt.math.unsorted_segment_sum(gt.constant([1.0, 2.0, 3.0]), [2, 0, 2], 3).numpy()
+    array([2., 0., 4.], dtype=float32)
+    """
+    x = _tensor(data)
+    ids = _segment_ids(segment_ids, x, "unsorted_segment_sum")
+    n = int(_value(num_segments))
+    if ids.size and ids.max() >= n:
+        raise ValueError(f"unsorted_segment_sum: segment id {ids.max()} is out of range "
+                         f"[0, {n}) for num_segments={n}")
+    return bind(_unsorted_segment_sum, x, ids, num_segments=n)
+
+
+def segment_sum(data, segment_ids, name=None):
+    """Sum the rows of ``data`` within segments given by sorted, non-negative 1-D
+    ``segment_ids``; the result has ``segment_ids[-1] + 1`` rows.
+
+    >>> import gradtape as gt
+    >>> gt.math.segment_sum(gt.constant([1.0, 2.0, 3.0]), [0, 0, 2]).numpy()
+    array([3., 0., 3.], dtype=float32)
+    """
+    x = _tensor(data)
+    ids = _segment_ids(segment_ids, x, "segment_sum")
+    if ids.ndim != 1 or (ids.size and (ids[0] < 0 or np.any(np.diff(ids) < 0))):
+        raise ValueError("segment_sum: segment_ids must be a 1-D, sorted, non-negative vector; use "
+                         "unsorted_segment_sum for other ids")
+    return bind(_unsorted_segment_sum, x, ids, num_segments=int(ids[-1]) + 1 if ids.size else 0)
+
+
+__all__ = ["cumsum", "cumprod", "sort", "argsort", "top_k", "segment_sum", "unsorted_segment_sum"]
