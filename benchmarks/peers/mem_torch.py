@@ -1,0 +1,59 @@
+# ruff: noqa: E702  (compact one-line statements, as in the shared side-by-side suite)
+"""PyTorch's memory for the mlp step: ``python -m benchmarks.peers.mem_torch`` prints one JSON line.
+
+held: bytes still allocated after the forward pass (what autograd keeps, plus the loss);
+peak: peak during forward + gradient (both from torch.profiler's memory events, above the
+baseline); saved: bytes of the distinct non-parameter storages autograd saved for backward.
+"""
+import json
+
+import torch
+from torch.profiler import ProfilerActivity, profile
+
+from ..workloads import data as d
+
+torch.set_num_threads(2)
+F = torch.nn.functional
+
+
+def timeline(prof):
+    """(peak, final) of the running sum of allocations and frees, in time order."""
+    ev = sorted((e.time_range.start, e.cpu_memory_usage if e.name == "[memory]" else e.self_cpu_memory_usage)
+                for e in prof.events())
+    cur = peak = 0
+    for _, b in ev:
+        cur += b; peak = max(peak, cur)
+    return peak, cur
+
+
+def main():
+    ps = [torch.tensor(a, requires_grad=True) for a in d.MLP]
+    x, y = torch.tensor(d.X784), torch.tensor(d.Y10)
+
+    def forward():
+        h = F.relu(x @ ps[0] + ps[1]); h = F.relu(h @ ps[2] + ps[3])
+        return F.cross_entropy(h @ ps[4] + ps[5], y)
+    torch.autograd.grad(forward(), ps)
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as p:
+        loss = forward()
+    held = timeline(p)[1]
+    del loss
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as p:
+        g = torch.autograd.grad(forward(), ps)
+    peak = timeline(p)[0]
+    params = {q.untyped_storage().data_ptr() for q in ps}
+    saved = {}
+
+    def pack(t):
+        s = t.untyped_storage()
+        if s.data_ptr() not in params:
+            saved[s.data_ptr()] = s.nbytes()
+        return t
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        g = torch.autograd.grad(forward(), ps)
+    print(json.dumps({"held": held, "peak": peak, "saved": sum(saved.values()),
+                      "grads": sum(t.nbytes for t in g), "version": torch.__version__}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""Smoke test of the benchmark suite: it runs, and the table has its rows (no timing assertions)."""
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import report  # noqa: E402
+from benchmarks.__main__ import main  # noqa: E402
+
+
+def test_quick_run_writes_table(tmp_path, capsys):
+    out = tmp_path / "latest.md"
+    assert main(["--quick", "--no-peers", "--only", "chain,hvp", "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "| workload | gradtape ms |" in text
+    rows = [ln for ln in text.splitlines()
+            if ln.startswith("| ") and "workload" not in ln and "---" not in ln]
+    assert [r.split("|")[1].strip() for r in rows] == ["chain", "hvp"]
+    assert "n/a" not in rows[0] and "error" not in capsys.readouterr().out
+
+
+def test_table_ratio_against_fastest_peer():
+    res = {("gradtape", "mlp"): 4.0, ("torch", "mlp"): 2.0, ("tf", "mlp"): 8.0, ("tf", "cnn"): "error"}
+    md = report.table(res, ["gradtape", "tf", "torch"], ["mlp", "cnn"])
+    assert "| mlp | 4 | 8 | 2 | torch | 2.00 |" in md
+    assert "| cnn | n/a | error | n/a | n/a | n/a |" in md
