@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from .._engine.indexed_slices import IndexedSlices
 from .._engine.tensor import Tensor
 from .array import where
-from .math import maximum, minimum, sqrt
+from .math import cast, maximum, minimum, sqrt
 from .reduce import reduce_sum
 
 
@@ -33,4 +36,77 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     return t * clip_norm / maximum(l2norm, clip_norm)
 
 
-__all__ = ["clip_by_value", "clip_by_norm"]
+def _values(t):
+    return t.values if isinstance(t, IndexedSlices) else t if isinstance(t, Tensor) else Tensor(t)
+
+
+def _safe_sqrt(sq):
+    nonzero = sq > 0  # a finite gradient at zero, as clip_by_norm
+    return where(nonzero, sqrt(where(nonzero, sq, 1.0)), sq)
+
+
+def global_norm(t_list, name=None):
+    """The L2 norm of all the tensors in ``t_list`` together (None entries are ignored), as
+    ``tf.linalg.global_norm`` (not a top-level name; ``gt.linalg`` can re-export it).
+
+    >>> import gradtape as gt
+    >>> from gradtape.ops.clip import global_norm
+    >>> float(global_norm([gt.constant([3.0]), None, gt.constant([[4.0]])]))
+    5.0
+    """
+    if isinstance(t_list, (Tensor, IndexedSlices)) or not hasattr(t_list, "__iter__"):
+        raise TypeError("global_norm: t_list must be a sequence of tensors")
+    vals = [_values(t) for t in t_list if t is not None]
+    if not vals:
+        return Tensor(np.float32(0.0))
+    dt = np.result_type(*[v.dtype for v in vals])
+    if dt.kind != "f":
+        dt = np.dtype(np.float32)
+    sq = None
+    for v in vals:
+        s = cast(reduce_sum(v * v), dt) if v.dtype.kind != "c" else None
+        if s is None:
+            raise TypeError("global_norm: complex tensors are not supported")
+        sq = s if sq is None else sq + s
+    return _safe_sqrt(sq)
+
+
+def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
+    """Scale every tensor in ``t_list`` by ``clip_norm / max(global_norm, clip_norm)``, as
+    ``tf.clip_by_global_norm``. Returns ``(list_clipped, global_norm)``; None entries stay None
+    and IndexedSlices stay IndexedSlices. ``use_norm`` replaces the computed global norm. If the
+    global norm is infinite or NaN every clipped tensor is NaN, as in TensorFlow.
+
+    >>> import gradtape as gt
+    >>> clipped, norm = gt.clip_by_global_norm([gt.constant([3.0]), None, gt.constant([4.0])], 1.0)
+    >>> float(norm), clipped[1], clipped[2].numpy()
+    (5.0, None, array([0.8], dtype=float32))
+    """
+    if isinstance(t_list, (Tensor, IndexedSlices)) or not hasattr(t_list, "__iter__"):
+        raise TypeError("clip_by_global_norm: t_list must be a sequence (e.g. a list) of tensors; "
+                        "use gt.clip_by_norm for a single tensor")
+    t_list = list(t_list)
+    norm = global_norm(t_list) if use_norm is None else (
+        use_norm if isinstance(use_norm, Tensor) else Tensor(use_norm))
+    c = clip_norm if isinstance(clip_norm, Tensor) else Tensor(clip_norm, norm.dtype)
+    if c.dtype != norm.dtype:
+        c = cast(c, norm.dtype)
+    if c.ndim or float(c) < 0:
+        raise ValueError(f"clip_by_global_norm: clip_norm must be a non-negative scalar, got "
+                         f"{c.numpy()!r}")
+    with np.errstate(invalid="ignore"):
+        scale = c / maximum(norm, c)
+        scale = scale + (norm - norm)  # NaN when the norm is infinite or NaN
+    out = []
+    for t in t_list:
+        if t is None:
+            out.append(None)
+            continue
+        v = _values(t)
+        clipped = v * cast(scale, v.dtype)
+        out.append(IndexedSlices(clipped, t.indices, t.dense_shape) if isinstance(t, IndexedSlices)
+                   else clipped)
+    return out, norm
+
+
+__all__ = ["clip_by_value", "clip_by_norm", "clip_by_global_norm"]

@@ -1,15 +1,19 @@
-"""Table rows: shape, layout and indexing ops (gradtape/ops/array.py, indexing.py)."""
+"""Table rows: shape and layout ops, contractions and clipping (gradtape/ops/array.py, clip.py).
+
+Indexing ops have their own rows in rows_indexing.py (the getitem and gather rows stay here).
+"""
 
 import numpy as np
 
 import gradtape as gt
 
-from .table import Row
+from .table import UNARY_SHAPES, Row
 
 ROWS = [
     Row("reshape", lambda x: gt.reshape(x, (3, -1)), lambda x: np.reshape(x, (3, -1)), [((2, 3),), ((6,),)]),
     Row("transpose", gt.transpose, np.transpose, [((2, 3),), ((2, 3, 4),)]),
-    Row("transpose_perm", lambda x: gt.transpose(x, (1, 2, 0)), lambda x: np.transpose(x, (1, 2, 0)), [((2, 3, 4),)]),
+    Row("transpose_perm", lambda x: gt.transpose(x, (1, 2, 0)), lambda x: np.transpose(x, (1, 2, 0)),
+        [((2, 3, 4),)]),
     Row("broadcast_to", lambda x: gt.broadcast_to(x, (2, 3)), lambda x: np.broadcast_to(x, (2, 3)),
         [((3,),), ((),), ((2, 1),)]),
     Row("expand_dims", lambda x: gt.expand_dims(x, 1), lambda x: np.expand_dims(x, 1), [((2, 3),)]),
@@ -24,11 +28,13 @@ ROWS = [
     Row("where", lambda a, b: gt.where(gt.constant([True, False, True]), a, b),
         lambda a, b: np.where([True, False, True], a, b), [((3,), (3,)), ((2, 3), ())]),
     Row("getitem_slice", lambda x: x[1:, ::2], lambda x: x[1:, ::2], [((3, 4),)]),
-    Row("getitem_int_none_ellipsis", lambda x: x[..., 1, None], lambda x: x[..., 1, None], [((3, 4),), ((2, 3, 4),)]),
+    Row("getitem_int_none_ellipsis", lambda x: x[..., 1, None], lambda x: x[..., 1, None],
+        [((3, 4),), ((2, 3, 4),)]),
     Row("getitem_int_array_repeats", lambda x: x[[0, 2, 0]], lambda x: x[[0, 2, 0]], [((3,),), ((3, 2),)]),
     Row("getitem_bool_mask", lambda x: x[gt.constant([True, False, True])], lambda x: x[[True, False, True]],
         [((3,),), ((3, 2),)]),
-    Row("gather", lambda x: gt.gather(x, [2, 0, 2]), lambda x: np.take(x, [2, 0, 2], axis=0), [((3,),), ((3, 2),)]),
+    Row("gather", lambda x: gt.gather(x, [2, 0, 2]), lambda x: np.take(x, [2, 0, 2], axis=0),
+        [((3,),), ((3, 2),)]),
     Row("gather_axis1", lambda x: gt.gather(x, [[1, 0], [0, 0]], axis=1),
         lambda x: np.take(x, [[1, 0], [0, 0]], axis=1), [((3, 2),)]),
     Row("gather_batch_dims", lambda x: gt.gather(x, [[1, 0], [2, 2]], axis=1, batch_dims=1),
@@ -39,4 +45,96 @@ ROWS = [
         lambda x: x * 1.0 / max(np.sqrt(np.sum(x * x)), 1.0), [((3,),), ((2, 3),)]),
     Row("clip_by_norm_axes", lambda x: gt.clip_by_norm(x, 1.0, axes=[1]),
         lambda x: x / np.maximum(np.sqrt(np.sum(x * x, axis=1, keepdims=True)), 1.0), [((2, 3),)]),
+    Row("unstack", gt.unstack, lambda x: list(x), [((3, 2),), ((3,),), ((1, 2),)]),
+    Row("unstack_axis1", lambda x: gt.unstack(x, axis=1), lambda x: list(np.moveaxis(x, 1, 0)),
+        [((2, 3),), ((2, 3, 2),), ((0, 2),)]),
+    Row("unstack_axis_neg", lambda x: gt.unstack(x, axis=-1), lambda x: list(np.moveaxis(x, -1, 0)),
+        [((2, 3, 2),)]),
+    Row("split_num", lambda x: gt.split(x, 3), lambda x: np.split(x, 3), [((6, 2),), ((3,),), ((0, 2),)]),
+    Row("split_sizes", lambda x: gt.split(x, [1, -1, 2], axis=1),
+        lambda x: np.split(x, [1, 3], axis=1), [((2, 5),)]),
+    Row("split_zero_piece", lambda x: gt.split(x, [0, 3, 0]), lambda x: np.split(x, [0, 3]), [((3,),)]),
+    Row("split_one", lambda x: gt.split(x, 1, axis=-1), lambda x: [x], [((2, 3),)]),
+    Row("tile", lambda x: gt.tile(x, [2, 3]), lambda x: np.tile(x, [2, 3]),
+        [((2, 3),), ((0, 2),), ((1, 1),)]),
+    Row("tile_3d", lambda x: gt.tile(x, [1, 2, 0]), lambda x: np.tile(x, [1, 2, 0]), [((2, 1, 3),)]),
+    Row("tile_scalar", lambda x: gt.tile(x, []), lambda x: x, [((),)]),
+    Row("repeat_flat", lambda x: gt.repeat(x, 2), lambda x: np.repeat(x, 2), UNARY_SHAPES),
+    Row("repeat_axis", lambda x: gt.repeat(x, 3, axis=1), lambda x: np.repeat(x, 3, axis=1),
+        [((2, 3),), ((2, 0),)]),
+    Row("repeat_counts", lambda x: gt.repeat(x, [2, 0, 1], axis=0),
+        lambda x: np.repeat(x, [2, 0, 1], axis=0), [((3,),), ((3, 2),)]),
+    Row("repeat_counts_neg_axis", lambda x: gt.repeat(x, [1, 3], axis=-1),
+        lambda x: np.repeat(x, [1, 3], axis=-1), [((3, 2),)]),
+    Row("pad_constant", lambda x: gt.pad(x, [[1, 2], [0, 3]]), lambda x: np.pad(x, [[1, 2], [0, 3]]),
+        [((2, 3),), ((0, 2),)]),
+    Row("pad_constant_value", lambda x: gt.pad(x, [[2, 1]], constant_values=1.5),
+        lambda x: np.pad(x, [[2, 1]], constant_values=1.5), [((3,),), ((0,),)]),
+    Row("pad_scalar", lambda x: gt.pad(x, np.zeros((0, 2), int)), lambda x: x, [((),)]),
+    Row("pad_reflect", lambda x: gt.pad(x, [[1, 2], [3, 0]], "REFLECT"),
+        lambda x: np.pad(x, [[1, 2], [3, 0]], mode="reflect"), [((3, 4),)]),
+    Row("pad_symmetric", lambda x: gt.pad(x, [[3, 0], [1, 4]], "symmetric"),
+        lambda x: np.pad(x, [[3, 0], [1, 4]], mode="symmetric"), [((3, 4),)]),
+    Row("reverse", lambda x: gt.reverse(x, [-1]), lambda x: np.flip(x, -1), [((4,),), ((2, 3),), ((0,),)]),
+    Row("reverse_two_axes", lambda x: gt.reverse(x, [0, 2]), lambda x: np.flip(x, (0, 2)), [((2, 3, 2),)]),
+    Row("roll", lambda x: gt.roll(x, 2, 0), lambda x: np.roll(x, 2, 0), [((5,),), ((3, 2),), ((0,),)]),
+    Row("roll_multi", lambda x: gt.roll(x, [1, -4], [0, 1]), lambda x: np.roll(x, [1, -4], [0, 1]),
+        [((2, 3),)]),
+    Row("roll_repeated_axis", lambda x: gt.roll(x, [1, 1], [1, -1]), lambda x: np.roll(x, 2, 1), [((2, 3),)]),
+    Row("meshgrid_xy", lambda a, b: gt.meshgrid(a, b), lambda a, b: np.meshgrid(a, b),
+        [((3,), (2,)), ((0,), (2,))]),
+    Row("meshgrid_ij", lambda a, b, c: gt.meshgrid(a, b, c, indexing="ij"),
+        lambda a, b, c: np.meshgrid(a, b, c, indexing="ij"), [((2,), (3,), (4,))]),
+    Row("meshgrid_xy3", lambda a, b, c: gt.meshgrid(a, b, c), lambda a, b, c: np.meshgrid(a, b, c),
+        [((2,), (3,), (4,))]),
+    Row("meshgrid_one", lambda a: gt.meshgrid(a), lambda a: np.meshgrid(a), [((3,),)]),
+    Row("einsum_matmul", lambda a, b: gt.einsum("ij,jk->ik", a, b), lambda a, b: np.einsum("ij,jk->ik", a, b),
+        [((2, 3), (3, 4)), ((0, 3), (3, 2)), ((2, 0), (0, 2))]),
+    Row("einsum_complex", lambda a, b: gt.einsum("ij,jk->ik", a, b),
+        lambda a, b: np.einsum("ij,jk->ik", a, b), [((2, 3), (3, 4))], complex=True),
+    Row("einsum_transpose", lambda a: gt.einsum("ij->ji", a), lambda a: a.T, [((2, 3),)]),
+    Row("einsum_diag", lambda a: gt.einsum("ii->i", a), lambda a: np.einsum("ii->i", a), [((3, 3),)]),
+    Row("einsum_trace", lambda a: gt.einsum("ii", a), lambda a: np.einsum("ii", a), [((3, 3),)]),
+    Row("einsum_triple_repeat", lambda a, b: gt.einsum("iij,i->ij", a, b),
+        lambda a, b: np.einsum("iij,i->ij", a, b), [((2, 2, 3), (2,))]),
+    Row("einsum_sum_out", lambda a: gt.einsum("ijk->j", a), lambda a: np.einsum("ijk->j", a), [((2, 3, 4),)]),
+    Row("einsum_dot", lambda a, b: gt.einsum("i,i->", a, b), lambda a, b: np.einsum("i,i->", a, b),
+        [((4,), (4,)), ((0,), (0,))]),
+    Row("einsum_outer", lambda a, b: gt.einsum("i,j", a, b), lambda a, b: np.einsum("i,j", a, b),
+        [((2,), (3,))]),
+    Row("einsum_scalar_operand", lambda a, b: gt.einsum(",i->i", a, b), lambda a, b: a * b, [((), (3,))]),
+    Row("einsum_implicit_batch", lambda a, b: gt.einsum("bij,bjk", a, b),
+        lambda a, b: np.einsum("bij,bjk", a, b), [((2, 2, 3), (2, 3, 2))]),
+    Row("einsum_ellipsis_broadcast", lambda a, b: gt.einsum("...ij,...jk->...ik", a, b),
+        lambda a, b: np.einsum("...ij,...jk->...ik", a, b), [((2, 1, 2, 3), (4, 3, 2)), ((2, 3), (3, 2))]),
+    Row("einsum_ellipsis_implicit", lambda a: gt.einsum("i...->...", a),
+        lambda a: np.einsum("i...->...", a), [((3,),), ((3, 2),)]),
+    Row("einsum_three", lambda a, b, c: gt.einsum("ij,jk,kl->il", a, b, c),
+        lambda a, b, c: np.einsum("ij,jk,kl->il", a, b, c), [((2, 3), (3, 2), (2, 2))]),
+    Row("einsum_uppercase", lambda a, b: gt.einsum("aB,Bc->ca", a, b),
+        lambda a, b: np.einsum("aB,Bc->ca", a, b), [((2, 3), (3, 2))]),
+    Row("tensordot_1", lambda a, b: gt.tensordot(a, b, 1), lambda a, b: np.tensordot(a, b, 1),
+        [((2, 3), (3, 4)), ((3,), (3,))]),
+    Row("tensordot_pairs", lambda a, b: gt.tensordot(a, b, [[0, 2], [2, 1]]),
+        lambda a, b: np.tensordot(a, b, [[0, 2], [2, 1]]), [((2, 3, 4), (3, 4, 2))]),
+    Row("tensordot_0", lambda a, b: gt.tensordot(a, b, 0), lambda a, b: np.tensordot(a, b, 0),
+        [((2,), (3,))]),
+    Row("tensordot_2", lambda a, b: gt.tensordot(a, b, 2), lambda a, b: np.tensordot(a, b, 2),
+        [((2, 3), (2, 3))]),
+    Row("clip_by_global_norm", lambda a, b: _clip_global(a, b, 1.0), lambda a, b: _clip_global_ref(a, b, 1.0),
+        [((2, 3), (3,))]),
+    Row("clip_by_global_norm_inactive", lambda a, b: _clip_global(a, b, 100.0),
+        lambda a, b: _clip_global_ref(a, b, 100.0), [((2, 3), (3,)), ((), ())]),
 ]
+
+
+def _clip_global(a, b, c):
+    clipped, norm = gt.clip_by_global_norm([a, None, b], c)
+    assert clipped[1] is None
+    return [clipped[0], clipped[2], norm]
+
+
+def _clip_global_ref(a, b, c):
+    norm = np.sqrt(np.sum(a * a) + np.sum(b * b))
+    scale = c / max(norm, c)
+    return [a * scale, b * scale, norm]
