@@ -1,5 +1,6 @@
 """The op library: one module per family. Importing it attaches Python operators to Tensor."""
 
 from . import array, clip, creation, indexing, linalg, math, nn, reduce  # noqa: F401
+from . import linalg_decomp  # noqa: F401
 from . import scan  # noqa: F401
 from . import operators  # noqa: F401  (attaches + - * / @ [] ... to Tensor)
