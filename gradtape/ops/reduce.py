@@ -33,8 +33,18 @@ def _sum_vjp(m, g, ans, x, axis, keepdims):
     return m.broadcast_to(g, shape=tuple(g.shape[:nb]) + tuple(x.shape))
 
 
-_reduce_sum = primitive("reduce_sum", lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
-                        vjp=(_sum_vjp,), jvp="linear", save_args=(), save_out=False)
+def _int_dtype(x):
+    """Keep integer dtypes (NumPy would widen int32 sums and products to int64)."""
+    dt = getattr(x, "dtype", None)
+    return dt if dt is not None and dt.kind in "iu" else None
+
+
+def _sum_fwd(x, axis, keepdims):
+    return np.sum(x, axis=axis, keepdims=keepdims, dtype=_int_dtype(x))
+
+
+_reduce_sum = primitive("reduce_sum", _sum_fwd, vjp=(_sum_vjp,), jvp="linear", save_args=(),
+                        save_out=False)
 
 
 def _count(shape, axis) -> int:
@@ -44,7 +54,13 @@ def _count(shape, axis) -> int:
 
 
 def _mean_fwd(x, axis, keepdims):
-    return np.mean(x, axis=axis, keepdims=keepdims)
+    dt = _int_dtype(x)
+    if dt is None:
+        return np.mean(x, axis=axis, keepdims=keepdims)
+    # Integers: TensorFlow's integer mean, the sum divided by the count, truncated toward 0.
+    s = np.sum(x, axis=axis, keepdims=keepdims, dtype=dt)
+    n = max(_count(np.shape(x), axis), 1)
+    return (np.sign(s) * (np.abs(s) // n)).astype(dt)
 
 
 def _mean_vjp(m, g, ans, x, axis, keepdims):
@@ -56,7 +72,7 @@ _reduce_mean = primitive("reduce_mean", _mean_fwd, vjp=(_mean_vjp,), jvp="linear
 
 
 def _extremum_vjp(m, g, ans, x, axis, keepdims):
-    a = ans if keepdims else m.reshape(ans, shape=keepdims_shape(x.shape, axis))
+    a = _keep(m, ans, x, axis, keepdims)
     ind = m.cast(m.equal(x, a), dtype=x.dtype)
     count = m.reduce_sum(ind, axis=axis, keepdims=True)
     g = expand_reduced(m, g, ans, x.shape, axis, keepdims)
@@ -64,7 +80,7 @@ def _extremum_vjp(m, g, ans, x, axis, keepdims):
 
 
 def _extremum_jvp(m, t, ans, x, axis, keepdims):
-    a = ans if keepdims else m.reshape(ans, shape=keepdims_shape(x.shape, axis))
+    a = _keep(m, ans, x, axis, keepdims)
     ind = m.cast(m.equal(x, a), dtype=x.dtype)
     count = m.reduce_sum(ind, axis=axis, keepdims=True)
     return m.reduce_sum(t * ind / count, axis=axis, keepdims=keepdims)
@@ -77,7 +93,7 @@ _reduce_min = primitive("reduce_min", lambda x, axis, keepdims: np.min(x, axis=a
 
 
 def _reduce(prim, name, input_tensor, axis, keepdims):
-    x = _as_tensor_like(input_tensor) if not isinstance(input_tensor, Tensor) else input_tensor
+    x = _as_tensor_like(input_tensor)
     axes = normalize_axes(axis, x.ndim, name)
     return bind(prim, x, axis=axes, keepdims=bool(keepdims))
 
@@ -149,7 +165,8 @@ def _prod_jvp(m, t, ans, x, axis, keepdims):
 
 
 _reduce_prod = primitive("reduce_prod",
-                         lambda x, axis, keepdims: np.prod(x, axis=axis, keepdims=keepdims),
+                         lambda x, axis, keepdims: np.prod(x, axis=axis, keepdims=keepdims,
+                                                           dtype=_int_dtype(x)),
                          vjp=(_prod_vjp,), jvp=(_prod_jvp,), save_out=False)
 
 
@@ -170,21 +187,27 @@ def _logsumexp_fwd(x, axis, keepdims):
     top = np.where(np.isfinite(top), top, 0)
     with np.errstate(divide="ignore"):
         out = np.log(np.sum(np.exp(x - top), axis=axis, keepdims=True)) + top
-    return out if keepdims else np.reshape(out, np.sum(out, axis=axis).shape)
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+def _softmax(m, x, axis):
+    """``exp(x - logsumexp(x))``, computed as a ratio so that it is accurate in float32 too."""
+    v = x._value if isinstance(x, Tensor) else np.asarray(x)
+    top = np.max(v, axis=axis, keepdims=True, initial=-np.inf)
+    e = m.exp(x - np.where(np.isfinite(top), top, 0).astype(v.dtype))  # a constant shift
+    return e / m.reduce_sum(e, axis=axis, keepdims=True)
 
 
 def _logsumexp_vjp(m, g, ans, x, axis, keepdims):
-    g = expand_reduced(m, g, ans, x.shape, axis, keepdims)
-    return g * m.exp(x - _keep(m, ans, x, axis, keepdims))
+    return expand_reduced(m, g, ans, x.shape, axis, keepdims) * _softmax(m, x, axis)
 
 
 def _logsumexp_jvp(m, t, ans, x, axis, keepdims):
-    return m.reduce_sum(t * m.exp(x - _keep(m, ans, x, axis, keepdims)), axis=axis,
-                        keepdims=keepdims)
+    return m.reduce_sum(t * _softmax(m, x, axis), axis=axis, keepdims=keepdims)
 
 
 _reduce_logsumexp = primitive("reduce_logsumexp", _logsumexp_fwd, vjp=(_logsumexp_vjp,),
-                              jvp=(_logsumexp_jvp,))
+                              jvp=(_logsumexp_jvp,), save_out=False)
 
 
 def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
@@ -237,6 +260,9 @@ def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
     array([1.25], dtype=float32)
     """
     x = _as_tensor_like(input_tensor)
+    if x.dtype.kind not in "fc":
+        raise TypeError(f"reduce_variance: input must be floating or complex, got {x.dtype.name}; "
+                        "cast it first, e.g. gt.cast(x, gt.float32)")
     d = x - reduce_mean(x, axis=axis, keepdims=True)
     sq = real(d * conj_t(d)) if x.dtype.kind == "c" else square(d)
     return reduce_mean(sq, axis=axis, keepdims=keepdims)
@@ -265,7 +291,7 @@ _argmin = _nodiff("argmin", lambda x, axis, output_type: np.argmin(x, axis=axis)
 
 
 def _logic(prim, name, input_tensor, axis, keepdims):
-    x = input_tensor if isinstance(input_tensor, Tensor) else _as_tensor_like(input_tensor)
+    x = _as_tensor_like(input_tensor)
     if x.dtype.kind != "b":
         raise TypeError(f"{name}: input_tensor must be a bool tensor, got dtype {x.dtype.name}; "
                         f"compare first, e.g. {name}(x > 0)")
@@ -293,7 +319,7 @@ def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
 
 
 def _arg(prim, name, input, axis, output_type):
-    x = input if isinstance(input, Tensor) else _as_tensor_like(input)
+    x = _as_tensor_like(input)
     axis = normalize_axis(0 if axis is None else axis, x.ndim, name)
     output_type = as_dtype(output_type)
     if output_type not in (np.dtype(np.int32), np.dtype(np.int64)):
