@@ -155,6 +155,13 @@ def test_cumprod_gradient_is_exact_at_zeros(exclusive, reverse):
     np.testing.assert_allclose(theo[0], num[0], atol=1e-8)
 
 
+@pytest.mark.parametrize("exclusive,reverse", [(False, False), (True, False), (False, True), (True, True)])
+@pytest.mark.parametrize("x", [[0.0, 1.5, -2.0, 0.7], [1.5, 0.0, 0.0, 2.0, 0.5],
+                               [0.0, 0.9, 0.0, 1.1, 0.0, 1.3], [[1.2, 0.0], [0.0, 0.0], [0.8, 2.0]]])
+def test_cumprod_second_order_at_zeros(exclusive, reverse, x):
+    gt.test.check_gradients(lambda t: gt.math.cumprod(t, axis=0, exclusive=exclusive, reverse=reverse), [x])
+
+
 def test_cumsum_keeps_integer_dtype_and_rejects_bad_axes():
     assert gt.cumsum(gt.constant([1, 2, 3])).dtype == gt.int32
     with pytest.raises(ValueError, match="axis"):

@@ -1,9 +1,13 @@
-"""Elementwise math: arithmetic, powers, exponentials, trigonometry, comparisons, casts.
+"""Elementwise math: arithmetic, powers, exponentials, trigonometry, activations, special
+functions, complex parts, comparisons, casts.
 
 Each op is declared once: its NumPy forward, its VJP and its JVP side by side. Binary ops
 broadcast; the engine reduces their gradients back to each input's shape. Kinks follow
 TensorFlow: ``abs`` and ``sign`` have gradient 0 at 0; ``maximum`` sends a tie's gradient to
-``x`` (``x >= y``) and ``minimum`` to ``x`` too (``x <= y``).
+``x`` (``x >= y``) and ``minimum`` to ``x`` too (``x <= y``); ``divide_no_nan``, ``xdivy`` and
+``xlogy`` are 0, with gradient 0, where TensorFlow's are. ``softplus`` and ``log_sigmoid`` are
+finite with finite gradients for any finite input. ``erf``, ``erfc``, ``lgamma``, ``digamma``
+and ``polygamma`` use SciPy when it is importable and NumPy fallbacks otherwise.
 """
 
 from __future__ import annotations
@@ -340,23 +344,19 @@ def _nonzero(m, x, dtype):
     return m.cast(m.not_equal(x, 0), dtype=dtype)
 
 
-def _where_zero(cond, value):
-    return np.where(cond, 0, value)
-
-
 def _xlogy_fwd(x, y):
     with np.errstate(divide="ignore", invalid="ignore"):
-        return _where_zero(np.equal(x, 0), np.multiply(x, np.log(y)))
+        return np.where(np.equal(x, 0), 0, np.multiply(x, np.log(y)))
 
 
 def _xdivy_fwd(x, y):
     with np.errstate(divide="ignore", invalid="ignore"):
-        return _where_zero(np.equal(x, 0), np.true_divide(x, y))
+        return np.where(np.equal(x, 0), 0, np.true_divide(x, y))
 
 
 def _div_no_nan_fwd(x, y):
     with np.errstate(divide="ignore", invalid="ignore"):
-        return _where_zero(np.equal(y, 0), np.true_divide(x, y))
+        return np.where(np.equal(y, 0), 0, np.true_divide(x, y))
 
 
 def _xlogy_dx(m, g, a, x, y):
@@ -500,7 +500,8 @@ def _polygamma_large(n: int, z):
 def _polygamma_np(n: int, x):
     """polygamma(n, x) (digamma for n = 0) on float64, without SciPy: reflection below 0.5 for
     n <= 1, the recurrence ``psi_n(x) = psi_n(x + 1) - (-1)**n n! / x**(n+1)`` up to 10 + n,
-    then the asymptotic series. Poles give SciPy's values."""
+    then the asymptotic series (so for n >= 2 a negative x takes about -x steps). Poles give
+    SciPy's values."""
     x = np.asarray(x, np.float64)
     pole = (x <= 0) & (x == np.floor(x))
     refl = (x < 0.5) & ~pole if n <= 1 else np.zeros(x.shape, bool)

@@ -1,10 +1,11 @@
 """Scans, sorting and segment sums: ``cumsum``, ``cumprod``, ``sort``, ``argsort``, ``top_k``,
 ``segment_sum`` and ``unsorted_segment_sum``, as TensorFlow has them.
 
-``cumprod``'s gradient is exact where the input has zeros (TensorFlow's divides by the input
-and gives NaN there): it uses TensorFlow's rule when no element is 0, else the products of all
-the other elements, computed without division. ``sort`` and ``top_k`` are stable (ties keep
-their input order, in both directions) and pass gradients back to the elements they picked.
+``cumprod``'s gradient is exact where the input has zeros (TensorFlow's divides by the
+input and gives NaN there): it uses TensorFlow's rule when no element is 0, else products with
+the first zeros of each slice taken out, still in linear time and memory. ``sort`` and
+``top_k`` are stable (ties keep their input order, in both directions) and pass gradients back
+to the elements they picked.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 
 from .._engine.primitive import bind, primitive
 from .._engine.tensor import Tensor, as_dtype, int32, to_array, wrap
-from ._rules import batch_ndim, conj, normalize_axis
+from ._rules import conj, normalize_axis
 from .indexing import getitem
 
 
@@ -49,34 +50,56 @@ _cumsum = primitive(
     jvp="linear", save_args=(), save_out=False)
 
 
-def _cumprod_partials(m, x, axis, exclusive, reverse):
-    """``d[..., k, i, ...] = d y_i / d x_k`` (a new axis k before ``axis``), without division."""
-    n, lead, rest = x.shape[axis], tuple(x.shape[:axis]), tuple(x.shape[axis:][1:])
-    k = np.arange(n).reshape((n, 1) + (1,) * len(rest))
-    i = np.arange(n).reshape((1, n) + (1,) * len(rest))
-    used = (k > i if exclusive else k >= i) if reverse else (k < i if exclusive else k <= i)
-    others = m.where(k == i, 1, m.reshape(x, shape=lead + (1, n) + rest))
-    return m.where(used, m.cumprod(others, axis=axis, exclusive=exclusive, reverse=reverse), 0)
+def _zero_masks(x, axis, exclusive, reverse):
+    """Per input: the count of zeros up to it in scan order, and whether it is the first or the
+    second zero of its slice; per output: the count of zeros in its product."""
+    zero = _value(x) == 0
+    count = _scan_forward(np.cumsum, 0)(zero.astype(np.int64), axis, False, reverse)
+    in_product = _scan_forward(np.cumsum, 0)(zero.astype(np.int64), axis, exclusive, reverse)
+    return count, zero & (count == 1), zero & (count == 2), in_product
 
 
+def _without_zeros(m, x, axis, exclusive, reverse, at1, at2):
+    """The products with the first zero of each slice taken out, with the first two taken out,
+    and the first and second zeros themselves (0, but with their derivatives)."""
+    def scan(v):
+        return m.cumprod(v, axis=axis, exclusive=exclusive, reverse=reverse)
+
+    def pick(at):
+        return m.reduce_sum(m.where(at, x, 0), axis=(axis,), keepdims=True)
+
+    return scan(m.where(at1, 1, x)), scan(m.where(at1 | at2, 1, x)), pick(at1), pick(at2)
+
+
+# The gradient where the input has zeros: each case is an identity around the input, so the
+# result is exact and so is its derivative (second order); past the second zero of a slice,
+# every derivative of first and second order is 0.
 def _cumprod_vjp(m, g, ans, x, axis, exclusive, reverse):
+    def back(v):
+        return m.cumsum(v, axis=axis, exclusive=exclusive, reverse=not reverse)
+
     if np.all(_value(x) != 0):  # TensorFlow's rule
-        return m.cumsum(g * conj(m, ans), axis=axis, exclusive=exclusive,
-                        reverse=not reverse) / conj(m, x)
-    nb = batch_ndim(g, ans)
-    n, lead, rest = x.shape[axis], tuple(x.shape[:axis]), tuple(x.shape[axis:][1:])
-    g = m.reshape(g, shape=tuple(g.shape[:nb]) + lead + (1, n) + rest)
-    return m.reduce_sum(g * conj(m, _cumprod_partials(m, x, axis, exclusive, reverse)),
-                        axis=(axis,), keepdims=False)
+        return back(g * conj(m, ans)) / conj(m, x)
+    count, at1, at2, _ = _zero_masks(x, axis, exclusive, reverse)
+    y1, y2, x1, _ = [conj(m, v) for v in _without_zeros(m, x, axis, exclusive, reverse, at1, at2)]
+    safe = conj(m, m.where(_value(x) == 0, 1, x))
+    return (m.where(count == 0, back(g * conj(m, ans)) / safe, 0) + m.where(at1, back(g * y1), 0)
+            + m.where((count == 1) & ~at1, x1 * back(g * y1) / safe, 0)
+            + m.where(at2, x1 * back(g * y2), 0))
 
 
 def _cumprod_jvp(m, t, ans, x, axis, exclusive, reverse):
+    def scan(v):
+        return m.cumsum(v, axis=axis, exclusive=exclusive, reverse=reverse)
+
     if np.all(_value(x) != 0):
-        return ans * m.cumsum(t / x, axis=axis, exclusive=exclusive, reverse=reverse)
-    n, lead, rest = x.shape[axis], tuple(x.shape[:axis]), tuple(x.shape[axis:][1:])
-    t = m.reshape(t, shape=lead + (n, 1) + rest)
-    return m.reduce_sum(t * _cumprod_partials(m, x, axis, exclusive, reverse),
-                        axis=(axis - 1,), keepdims=False)
+        return ans * scan(t / x)
+    _, at1, at2, n = _zero_masks(x, axis, exclusive, reverse)
+    y1, y2, x1, x2 = _without_zeros(m, x, axis, exclusive, reverse, at1, at2)
+    t1, t2 = (m.reduce_sum(m.where(at, t, 0), axis=(axis,), keepdims=True) for at in (at1, at2))
+    q = t / m.where(_value(x) == 0, 1, x)
+    return (m.where(n == 0, ans * scan(q), 0) + m.where(n == 1, y1 * (t1 + x1 * scan(m.where(at1, 0, q))), 0)
+            + m.where(n >= 2, (t1 * x2 + t2 * x1) * y2, 0))
 
 
 _cumprod = primitive("cumprod", _scan_forward(np.cumprod, 1), vjp=(_cumprod_vjp,),
