@@ -196,3 +196,22 @@ def test_indexed_slices_accumulate_with_dense_gradients():
         y = gt.reduce_sum(gt.gather(params, [1])) + gt.reduce_sum(params * 3.0)
     g = tape.gradient(y, params)
     np.testing.assert_allclose(np.asarray(g), [[3, 3], [4, 4], [3, 3]])
+
+
+def test_multi_output_primitive_with_one_output_and_per_input_forward_rules():
+    from gradtape.extend import bind, primitive
+    one_out = primitive("test_one_of_many", lambda x: (x * 2.0,), n_out=1,
+                        vjp=(lambda m, g, ans, x: g[0] * 2.0,), jvp_all=lambda m, ts, ans, x: (ts[0] * 2.0,))
+    two_out = primitive("test_two_outputs", lambda x, y: (x + y, x * y), n_out=2,
+                        vjp=(lambda m, g, a, x, y: g[0] + g[1] * y, lambda m, g, a, x, y: g[0] + g[1] * x),
+                        jvp=(lambda m, t, a, x, y: (t, t * y), lambda m, t, a, x, y: (t, t * x)))
+    x, y = gt.constant(2.0, gt.float64), gt.constant(3.0, gt.float64)
+    with gt.GradientTape() as tape:
+        tape.watch(x)
+        (z,) = bind(one_out, x)
+    assert float(tape.gradient(z, x)) == 2.0
+    one = gt.constant(1.0, gt.float64)
+    with gt.autodiff.ForwardAccumulator([x, y], [one, one]) as acc:
+        s, p = bind(two_out, x, y)
+    assert (float(acc.jvp(s)), float(acc.jvp(p))) == (2.0, 5.0)
+    gt.test.check_gradients(lambda a, b: bind(two_out, a, b), [2.0, 3.0])

@@ -130,7 +130,7 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
         prim, in_ids, saved_in, out_ids, saved_out, attrs = records[k]
         if consume:
             records[k] = (prim, in_ids, None, out_ids, None, None)
-        if len(out_ids) == 1:
+        if prim.n_out is None:
             oid = out_ids[0]
             g = grads.get(oid) if oid in keep else grads.pop(oid, None)
             if g is None:

@@ -142,7 +142,12 @@ class ForwardAccumulator:
             if rule is None:
                 continue
             c = rule(m, t, ans, *xs, **attrs)
-            total = c if total is None else total + c
+            if total is None:
+                total = c
+            elif prim.n_out is not None:  # several outputs: add per output
+                total = tuple(a if b is None else (b if a is None else a + b) for a, b in zip(total, c))
+            else:
+                total = total + c
         return total
 
     def jvp(self, primals: Any, unconnected_gradients=UnconnectedGradients.NONE):

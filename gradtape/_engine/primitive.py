@@ -144,6 +144,20 @@ def _convert_args(args) -> list:
     return vals
 
 
+def _op_error(prim, vals, e):
+    """Re-raise a NumPy error from an op's forward with the op's name and its input shapes."""
+    msg = str(e)
+    if msg.startswith(f"{prim.name}:"):
+        return e
+    shapes = ", ".join(f"{getattr(v.dtype, 'name', v.dtype)}{tuple(v.shape)}" if hasattr(v, "shape")
+                       else type(v).__name__ for v in vals)
+    text = f"{prim.name}: {msg} (inputs: {shapes}); check the shapes and dtypes of the arguments"
+    for kind in (IndexError, TypeError, ValueError):
+        if isinstance(e, kind):
+            return kind(text)
+    return e
+
+
 def bind(prim: Primitive, *args, **attrs):
     """Run a primitive on its arguments and offer it to every active recorder."""
     vals = []
@@ -162,7 +176,10 @@ def bind(prim: Primitive, *args, **attrs):
             break
     if not seen:
         vals = _convert_args(args)
-    out = prim.forward(*vals, **attrs)
+    try:
+        out = prim.forward(*vals, **attrs)
+    except (ValueError, TypeError, IndexError) as e:
+        raise _op_error(prim, vals, e) from None
     stack = state.stack
     if prim.n_out is None:
         if type(out) is not np.ndarray and not isinstance(out, np.generic):

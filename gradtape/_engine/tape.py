@@ -206,7 +206,7 @@ class GradientTape:
             # only to explain a None gradient later.
             self._block(prim.name, in_ids, tuple(o._id for o in outs))
             return
-        if len(outs) == 1:
+        if prim.n_out is None:
             ov = outs[0]._value
             if ov.dtype.kind not in "fc":
                 self._block(f"{prim.name} (to {ov.dtype.name})", in_ids, (outs[0]._id,))
@@ -298,7 +298,8 @@ class GradientTape:
                     "for ones)")
         else:
             flat_og = [None] * len(flat_targets)
-        records = self._start("gradient")
+        if self._records is None:
+            self._start("gradient")  # raises: the tape is spent
         seeds: dict = {}
         for t, og in zip(flat_targets, flat_og):
             if not is_differentiable_dtype(t.dtype):
@@ -313,6 +314,7 @@ class GradientTape:
                         f"does not match its target's shape {tuple(t.shape)}")
             prev = seeds.get(t._id)
             seeds[t._id] = s if prev is None else prev + s
+        records = self._start("gradient")  # every argument is valid: now the tape may be used
         source_ids = self._source_ids(flat_sources, seeds)
         tracked = self._ids if self._watched <= source_ids else None
         try:
