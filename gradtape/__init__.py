@@ -29,5 +29,6 @@ from .ops.math import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .custom import custom_gradient, recompute_grad
 from . import autodiff, extend, linalg, math, nn, test  # noqa: F401
+from . import random  # noqa: F401
 
 __version__ = "0.1.0"

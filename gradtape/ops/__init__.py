@@ -3,4 +3,5 @@
 from . import array, clip, creation, indexing, linalg, math, nn, reduce  # noqa: F401
 from . import linalg_decomp  # noqa: F401
 from . import scan  # noqa: F401
+from . import conv, random  # noqa: F401
 from . import operators  # noqa: F401  (attaches + - * / @ [] ... to Tensor)

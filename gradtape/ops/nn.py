@@ -1,7 +1,11 @@
-"""Neural-network ops: activations, softmax and the cross entropies.
+"""Neural-network ops: activations, softmax, the cross entropies, normalization, dropout.
 
-Subgradients follow TensorFlow: ``relu`` has gradient 0 at 0. The softmax family is computed
-with the maximum subtracted, so values and gradients stay finite for logits of +-1000.
+Subgradients at kinks follow TensorFlow: ``relu`` has gradient 0 at 0; ``relu6`` has gradient
+0 at 0 and at 6; ``leaky_relu`` has gradient ``alpha`` at 0; ``elu`` has gradient 1 and
+``selu`` gradient ``scale`` at 0. The softmax family and the cross entropies are computed with
+the maximum subtracted (or TensorFlow's ``max(x, 0) - x * z + log1p(exp(-|x|))`` form), so
+values and gradients stay finite for logits of +-1000. Convolutions and pooling live in
+:mod:`gradtape.ops.conv`.
 """
 
 from __future__ import annotations
@@ -9,14 +13,26 @@ from __future__ import annotations
 import numpy as np
 
 from .._engine.primitive import bind, primitive
-from .._engine.tensor import Tensor, to_array
-from ._rules import normalize_axis
+from .._engine.tensor import Tensor, to_array, wrap
+from ._rules import normalize_axes, normalize_axis
+from .array import concat, reshape, where
+from .clip import clip_by_norm
+from .indexing import gather
+from .math import cast, erfc, exp, log1p, maximum, rsqrt, sigmoid, square, tanh
+from .reduce import reduce_mean, reduce_sum
 
-# -- relu --------------------------------------------------------------------------------------
+
+def _as_float_tensor(x):
+    if isinstance(x, Tensor):
+        return x
+    a = to_array(x)
+    return Tensor(a.astype(np.float32) if a.dtype.kind in "iub" else a)
 
 
+# -- piecewise activations ---------------------------------------------------------------------
 def _relu_fwd(x):
-    return np.maximum(x, 0)
+    # a zero of x's own dtype is measurably faster than a Python 0 for float32 arrays
+    return np.maximum(x, x.dtype.type(0)) if isinstance(x, np.ndarray) else np.maximum(x, 0)
 
 
 _relu = primitive("relu", _relu_fwd,
@@ -32,6 +48,121 @@ def relu(features, name=None):
     array([0., 2.], dtype=float32)
     """
     return bind(_relu, features)
+
+
+def _relu6_d(m, t, ans, x):
+    return t * ((ans > 0) & (ans < 6))
+
+
+_relu6 = primitive("relu6", lambda x: np.minimum(np.maximum(x, 0), 6), vjp=(_relu6_d,),
+                   jvp=(_relu6_d,), save_args=(), save_out=True)
+
+
+def relu6(features, name=None):
+    """``min(max(x, 0), 6)``. The gradient is 1 strictly inside (0, 6) and 0 at 0 and 6, as in
+    TensorFlow.
+
+    >>> import gradtape as gt
+    >>> gt.nn.relu6(gt.constant([-1.0, 3.0, 8.0])).numpy()
+    array([0., 3., 6.], dtype=float32)
+    """
+    return bind(_relu6, _as_float_tensor(features))
+
+
+def _leaky_d(m, t, ans, x, alpha):
+    return m.where(x > 0, t, t * alpha)
+
+
+_leaky_relu = primitive("leaky_relu", lambda x, alpha: np.where(x > 0, x, x * alpha),
+                        vjp=(_leaky_d,), jvp=(_leaky_d,), save_out=False)
+
+
+def leaky_relu(features, alpha: float = 0.2, name=None):
+    """``x`` where ``x > 0``, else ``alpha * x``. The gradient at 0 is ``alpha``, as in TensorFlow.
+
+    >>> import gradtape as gt
+    >>> gt.nn.leaky_relu(gt.constant([-1.0, 2.0])).numpy()
+    array([-0.2,  2. ], dtype=float32)
+    """
+    x = _as_float_tensor(features)
+    if x.dtype.kind in "iub":  # as TensorFlow: integer features are cast to float32
+        x = cast(x, np.float32)
+    return bind(_leaky_relu, x, alpha=float(alpha))
+
+
+def _elu_fwd(x):
+    return np.where(x < 0, np.expm1(np.minimum(x, 0)), x)
+
+
+def _elu_d(m, t, ans, x):
+    return m.where(ans < 0, t * (ans + 1), t)
+
+
+_elu = primitive("elu", _elu_fwd, vjp=(_elu_d,), jvp=(_elu_d,), save_args=(), save_out=True)
+
+
+def elu(features, name=None):
+    """Exponential linear unit: ``exp(x) - 1`` for ``x < 0``, else ``x``. Gradient 1 at 0.
+
+    >>> import gradtape as gt
+    >>> gt.nn.elu(gt.constant([0.0, 2.0])).numpy()
+    array([0., 2.], dtype=float32)
+    """
+    return bind(_elu, _as_float_tensor(features))
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _selu_fwd(x):
+    return _SELU_SCALE * np.where(x < 0, _SELU_ALPHA * np.expm1(np.minimum(x, 0)), x)
+
+
+def _selu_d(m, t, ans, x):
+    return m.where(ans < 0, t * (ans + _SELU_SCALE * _SELU_ALPHA), t * _SELU_SCALE)
+
+
+_selu = primitive("selu", _selu_fwd, vjp=(_selu_d,), jvp=(_selu_d,), save_args=(), save_out=True)
+
+
+def selu(features, name=None):
+    """Scaled ELU with TensorFlow's constants; the gradient at 0 is ``scale`` (1.0507...).
+
+    >>> import gradtape as gt
+    >>> y = gt.nn.selu(gt.constant([-1.0, 1.0]))
+    """
+    return bind(_selu, _as_float_tensor(features))
+
+
+# -- smooth activations --------------------------------------------------------------------
+def gelu(features, approximate: bool = False, name=None):
+    """Gaussian error linear unit ``x * P(N(0, 1) <= x) = 0.5 x (1 + erf(x / sqrt(2)))``, or with
+    ``approximate=True`` TensorFlow's tanh form ``0.5 x (1 + tanh(0.79788456 (x + 0.044715 x**3)))``.
+
+    >>> import gradtape as gt
+    >>> gt.nn.gelu(gt.constant([0.0, 1.0])).numpy()
+    array([0.       , 0.8413447], dtype=float32)
+    """
+    x = _as_float_tensor(features)
+    if approximate:
+        return 0.5 * x * (1.0 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))
+    # 0.5 * erfc(-x / sqrt(2)) is the normal CDF, accurate (no cancellation) for x << 0
+    return x * (0.5 * erfc(x * -0.7071067811865476))
+
+
+def silu(features, beta: float = 1.0):
+    """Sigmoid linear unit (swish) ``x * sigmoid(beta * x)``.
+
+    >>> import gradtape as gt
+    >>> [round(v, 4) for v in gt.nn.silu(gt.constant([0.0, 2.0])).numpy().tolist()]
+    [0.0, 1.7616]
+    """
+    x = _as_float_tensor(features)
+    return x * sigmoid(x if beta == 1.0 else beta * x)
+
+
+swish = silu
 
 
 # -- softmax and log_softmax -------------------------------------------------------------------
@@ -70,10 +201,6 @@ _log_softmax = primitive("log_softmax", _log_softmax_fwd, vjp=(_log_softmax_vjp,
                          jvp=(_log_softmax_jvp,), save_args=(), save_out=True)
 
 
-def _as_float_tensor(x):
-    return x if isinstance(x, Tensor) else Tensor(to_array(x))
-
-
 def softmax(logits, axis=None, name=None):
     """``exp(x) / sum(exp(x))`` along ``axis`` (the last by default), computed stably.
 
@@ -95,7 +222,57 @@ def log_softmax(logits, axis=None, name=None):
     return bind(_log_softmax, x, axis=normalize_axis(-1 if axis is None else axis, x.ndim, "log_softmax"))
 
 
-# -- sparse softmax cross entropy ---------------------------------------------------------------
+# -- cross entropies ---------------------------------------------------------------------------
+def _labels_like(labels, logits, op):
+    lab = labels if isinstance(labels, Tensor) else wrap(to_array(labels, logits.dtype))
+    if tuple(lab.shape) != tuple(logits.shape):
+        raise ValueError(f"{op}: labels shape {tuple(lab.shape)} and logits shape "
+                         f"{tuple(logits.shape)} must be equal")
+    return lab
+
+
+def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
+    """Elementwise logistic loss ``-z log(sigmoid(x)) - (1 - z) log(1 - sigmoid(x))``.
+
+    Computed as TensorFlow does, ``max(x, 0) - x * z + log1p(exp(-|x|))``, so it is finite for
+    logits of +-1000; the gradient is ``sigmoid(x) - z`` everywhere (at 0 too), and ``-x`` for
+    the labels.
+
+    >>> import gradtape as gt
+    >>> loss = gt.nn.sigmoid_cross_entropy_with_logits(
+    ...     labels=gt.constant([1.0]), logits=gt.constant([0.0]))
+    >>> round(float(loss[0]), 4)
+    0.6931
+    """
+    if labels is None or logits is None:
+        raise ValueError("sigmoid_cross_entropy_with_logits: give both labels= and logits=")
+    x = _as_float_tensor(logits)
+    z = _labels_like(labels, x, "sigmoid_cross_entropy_with_logits")
+    pos = x >= 0
+    relu_logits = where(pos, x, 0.0)
+    neg_abs = where(pos, -x, x)
+    return relu_logits - x * z + log1p(exp(neg_abs))
+
+
+def softmax_cross_entropy_with_logits(labels, logits, axis: int = -1, name=None):
+    """Cross entropy ``-sum(labels * log_softmax(logits))`` along ``axis``, for one-hot or soft
+    ``labels`` of the logits' shape. Both inputs get gradients, as in TensorFlow 2.
+
+    The logits' gradient is the exact derivative ``softmax * sum(labels) - labels``; it equals
+    TensorFlow's ``softmax - labels`` whenever each row of ``labels`` sums to 1.
+
+    >>> import gradtape as gt
+    >>> loss = gt.nn.softmax_cross_entropy_with_logits(
+    ...     labels=gt.constant([[0.5, 0.5]]), logits=gt.constant([[0.0, 0.0]]))
+    >>> round(float(loss[0]), 4)
+    0.6931
+    """
+    x = _as_float_tensor(logits)
+    z = _labels_like(labels, x, "softmax_cross_entropy_with_logits")
+    ax = normalize_axis(axis, x.ndim, "softmax_cross_entropy_with_logits")
+    return -reduce_sum(z * log_softmax(x, axis=ax), axis=ax)
+
+
 def _sparse_xent_fwd(labels, logits):
     z = logits - np.max(logits, axis=-1, keepdims=True)
     lse = np.log(np.sum(np.exp(z), axis=-1))
@@ -152,4 +329,163 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
     return bind(_sparse_xent, lab, lg)
 
 
-__all__ = ["relu", "softmax", "log_softmax", "sparse_softmax_cross_entropy_with_logits"]
+# -- norms and normalization -------------------------------------------------------------------
+def l2_loss(t, name=None):
+    """Half the squared L2 norm, ``sum(t ** 2) / 2`` (a scalar).
+
+    >>> import gradtape as gt
+    >>> float(gt.nn.l2_loss(gt.constant([1.0, 2.0])))
+    2.5
+    """
+    return reduce_sum(square(_as_float_tensor(t))) * 0.5
+
+
+def l2_normalize(x, axis=None, epsilon: float = 1e-12, name=None, dim=None):
+    """``x / sqrt(max(sum(x ** 2, axis), epsilon))``: unit L2 norm along ``axis`` (all by default).
+
+    >>> import gradtape as gt
+    >>> gt.nn.l2_normalize(gt.constant([3.0, 4.0])).numpy()
+    array([0.6, 0.8], dtype=float32)
+    """
+    x = _as_float_tensor(x)
+    axis = dim if axis is None else axis
+    axes = normalize_axes(axis, x.ndim, "l2_normalize")
+    return x * rsqrt(maximum(reduce_sum(square(x), axis=axes, keepdims=True), epsilon))
+
+
+def moments(x, axes, shift=None, keepdims: bool = False, name=None):
+    """Mean and (biased) variance of ``x`` over ``axes``, as ``tf.nn.moments``.
+
+    >>> import gradtape as gt
+    >>> mean, var = gt.nn.moments(gt.constant([[1.0, 2.0], [3.0, 5.0]]), axes=[0])
+    >>> mean.numpy(), var.numpy()
+    (array([2. , 3.5], dtype=float32), array([1.  , 2.25], dtype=float32))
+    """
+    x = _as_float_tensor(x)
+    ax = normalize_axes(axes, x.ndim, "moments", "axes")
+    y = x if x.dtype != np.float16 else cast(x, np.float32)
+    mean = reduce_mean(y, axis=ax, keepdims=True)
+    # TensorFlow wraps this mean in stop_gradient, which changes no first derivative but drops
+    # a term of the second; here it is differentiated, so Hessians are exact.
+    variance = reduce_mean(square(y - mean), axis=ax, keepdims=True)
+    if not keepdims:
+        keep = tuple(s for i, s in enumerate(mean.shape) if ax is not None and i - x.ndim not in ax)
+        mean, variance = reshape(mean, keep), reshape(variance, keep)
+    if x.dtype == np.float16:
+        mean, variance = cast(mean, np.float16), cast(variance, np.float16)
+    return mean, variance
+
+
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+    """``(x - mean) * scale / sqrt(variance + variance_epsilon) + offset`` (``offset`` and
+    ``scale`` may be None), computed as TensorFlow does.
+
+    >>> import gradtape as gt
+    >>> y = gt.nn.batch_normalization(gt.constant([1.0, 3.0]), 2.0, 1.0, None, None, 0.0)
+    >>> y.numpy()
+    array([-1.,  1.], dtype=float32)
+    """
+    x = _as_float_tensor(x)
+    inv = rsqrt(_like(variance, x) + variance_epsilon)
+    if scale is not None:
+        inv = inv * _like(scale, x)
+    shift = -_like(mean, x) * inv if offset is None else _like(offset, x) - _like(mean, x) * inv
+    return x * inv + shift
+
+
+def _like(v, x):
+    return v if isinstance(v, Tensor) else wrap(to_array(v, x.dtype))
+
+
+# -- dropout, bias_add, embedding_lookup -------------------------------------------------------
+def dropout(x, rate, noise_shape=None, seed=None, name=None):
+    """Zero each element with probability ``rate`` and scale the rest by ``1 / (1 - rate)``.
+
+    ``noise_shape`` (broadcastable to ``x``'s shape; None entries take ``x``'s size) shares the
+    keep/drop decision along axes of size 1. ``rate=0`` returns ``x`` itself. The random draws
+    follow ``gt.random``'s seeding rules (global seed and op ``seed``).
+
+    >>> import gradtape as gt
+    >>> y = gt.nn.dropout(gt.ones((2, 3)), rate=0.5, seed=1)
+    >>> sorted(set(y.numpy().ravel().tolist())) in ([0.0, 2.0], [2.0], [0.0])
+    True
+    """
+    from . import random as _random
+    rng = _random._stateful_rng(seed)
+    if isinstance(rate, Tensor):
+        rate = float(rate._value)
+    rate = float(rate)
+    if not 0 <= rate < 1:
+        raise ValueError(f"dropout: rate must be a float in the range [0, 1), got {rate}")
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    if x.dtype.kind != "f":
+        raise ValueError(f"dropout: x has to be a floating point tensor, got dtype {x.dtype.name}")
+    if rate == 0:
+        return x
+    shape = tuple(x.shape)
+    if noise_shape is not None:
+        ns = noise_shape._value.tolist() if isinstance(noise_shape, Tensor) else list(noise_shape)
+        if len(ns) != len(shape):
+            raise ValueError(f"dropout: noise_shape {ns} must have the rank of x, {len(shape)}")
+        shape = tuple(shape[i] if s is None else int(s) for i, s in enumerate(ns))
+        try:
+            np.broadcast_shapes(shape, tuple(x.shape))
+        except ValueError:
+            raise ValueError(f"dropout: noise_shape {shape} does not broadcast to x's shape "
+                             f"{tuple(x.shape)}") from None
+    keep = rng.random(shape) >= rate
+    return x * (keep * (1.0 / (1.0 - rate))).astype(x.dtype)
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    """Add a 1-D ``bias`` along the channel axis: the last (``N...C``, the default) or axis 1
+    (``NC...``, e.g. ``"NCHW"``).
+
+    >>> import gradtape as gt
+    >>> gt.nn.bias_add(gt.zeros((1, 2, 1)), gt.constant([1.0, 2.0]), data_format="NCW").numpy()
+    array([[[1.],
+            [2.]]], dtype=float32)
+    """
+    value = _as_float_tensor(value)
+    bias = _like(bias, value)
+    if bias.ndim != 1:
+        raise ValueError(f"bias_add: bias must be 1-D, got shape {tuple(bias.shape)}")
+    if value.ndim < 2:
+        raise ValueError(f"bias_add: value must have rank >= 2, got shape {tuple(value.shape)}")
+    channels_first = data_format is not None and str(data_format).upper().startswith("NC")
+    axis = 1 if channels_first else value.ndim - 1
+    if value.shape[axis] != bias.shape[0]:
+        raise ValueError(f"bias_add: bias has {bias.shape[0]} elements but value's channel axis "
+                         f"({axis}) has size {value.shape[axis]} (data_format={data_format!r})")
+    if channels_first:
+        bias = reshape(bias, (bias.shape[0],) + (1,) * (value.ndim - 2))
+    return value + bias
+
+
+def embedding_lookup(params, ids, max_norm=None, name=None):
+    """Rows of ``params`` for each id: ``gather(params, ids)``. A list of ``params`` is a table
+    sharded by TensorFlow's ``"div"`` strategy (consecutive ids per shard, in order). With
+    ``max_norm``, each looked-up embedding is clipped to that L2 norm.
+
+    >>> import gradtape as gt
+    >>> table = gt.constant([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]])
+    >>> gt.nn.embedding_lookup(table, [2, 0]).numpy()
+    array([[2., 2.],
+           [0., 0.]], dtype=float32)
+    """
+    if isinstance(params, (list, tuple)):
+        if not params:
+            raise ValueError("embedding_lookup: params must not be empty")
+        params = params[0] if len(params) == 1 else concat(list(params), axis=0)
+    ids_arr = np.asarray(ids._value if isinstance(ids, Tensor) else ids)
+    out = gather(params, ids_arr)
+    if max_norm is not None:
+        nd = out.ndim
+        out = clip_by_norm(out, max_norm, axes=tuple(range(ids_arr.ndim, nd)) or None)
+    return out
+
+
+__all__ = ["relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "silu", "swish", "softmax",
+           "log_softmax", "sigmoid_cross_entropy_with_logits", "softmax_cross_entropy_with_logits",
+           "sparse_softmax_cross_entropy_with_logits", "l2_loss", "l2_normalize", "moments",
+           "batch_normalization", "dropout", "bias_add", "embedding_lookup"]

@@ -1,0 +1,3 @@
+"""``gt.random``: seeded random tensors, stateless variants and ``Generator``, as ``tf.random``."""
+
+from .ops.random import *  # noqa: F401,F403
