@@ -110,6 +110,17 @@ def test_xlogy_and_divide_no_nan_broadcast_and_keep_float32():
     assert gt.math.divide_no_nan(gt.constant([1.0, 2.0]), 0.0).numpy().tolist() == [0.0, 0.0]
 
 
+@pytest.mark.parametrize("f", [gt.math.xlogy, gt.math.xdivy, gt.math.divide_no_nan,
+                               gt.math.squared_difference, gt.math.atan2, gt.math.polygamma])
+def test_binary_ops_with_python_scalars_keep_float32(f):
+    x = gt.constant([0.5, 1.5])
+    assert f(x, 2.0).dtype == gt.float32 and f(2.0, x).dtype == gt.float32
+    with gt.GradientTape() as tape:
+        tape.watch(x)
+        y = f(2.0, x)
+    assert tape.gradient(y, x).dtype == gt.float32
+
+
 # -- scans ------------------------------------------------------------------------------------
 CUM = [
     (False, False, [1, 3, 6, 10], [1, 2, 6, 24]),

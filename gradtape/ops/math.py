@@ -345,8 +345,8 @@ def _nonzero(m, x, dtype):
 
 
 def _xlogy_fwd(x, y):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(np.equal(x, 0), 0, np.multiply(x, np.log(y)))
+    with np.errstate(divide="ignore", invalid="ignore"):  # log of a weak Python float: x's dtype
+        return np.where(np.equal(x, 0), 0, np.multiply(x, np.log(np.asarray(y, np.result_type(x, y)))))
 
 
 def _xdivy_fwd(x, y):
