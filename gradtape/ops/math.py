@@ -660,7 +660,8 @@ _angle = primitive("angle", _angle_fwd, vjp=(_angle_vjp,), jvp=(_angle_jvp,), sa
 
 def angle(input, name=None):  # noqa: A002 - TensorFlow's name
     """Elementwise argument of a complex number, in ``[-pi, pi]``; for real input ``pi`` where
-    ``x < 0`` and 0 elsewhere (with no gradient), as in TensorFlow.
+    ``x < 0`` and 0 elsewhere (with no gradient), as in TensorFlow. The gradient at 0 is not
+    finite, as in TensorFlow.
 
     >>> import gradtape as gt
     >>> gt.math.angle(gt.constant([1j, -1 + 0j])).numpy()

@@ -52,7 +52,7 @@ ROWS = [
         [((),), ((4,),), ((2, 3),)], domain=NONZERO),
     Row("reduce_euclidean_norm_axis", lambda x: gt.math.reduce_euclidean_norm(x, axis=0, keepdims=True),
         lambda x: np.sqrt(np.sum(x * x, axis=0, keepdims=True)), MAT, domain=NONZERO),
-    Row("reduce_variance", gt.math.reduce_variance, np.var, [((4,),), ((2, 3),)]),
+    Row("reduce_variance", gt.math.reduce_variance, np.var, [((),), ((4,),), ((2, 3),)]),
     Row("reduce_variance_axis", lambda x: gt.math.reduce_variance(x, axis=-1, keepdims=True),
         lambda x: np.var(x, axis=-1, keepdims=True), MAT),
     Row("reduce_std", gt.math.reduce_std, np.std, [((4,),), ((2, 3),)]),
