@@ -73,7 +73,9 @@ def build(steps):
             if step[0] == "unary":
                 vals.append(UNARY[step[1]](vals[step[2]]))
             elif step[0] == "binary":
-                vals.append(BINARY[step[1]](vals[step[2]], vals[step[3]]))
+                x, y = vals[step[2]], vals[step[3]]
+                op = BINARY[step[1]] if (x.ndim and y.ndim) or step[1] != "matmul_like" else gt.multiply
+                vals.append(op(x, y))
             else:
                 x = vals[step[2]]
                 vals.append(REDUCE[step[1]](x, -1) if x.ndim else UNARY["tanh"](x))

@@ -145,17 +145,23 @@ def _convert_args(args) -> list:
 
 
 def _op_error(prim, vals, e):
-    """Re-raise a NumPy error from an op's forward with the op's name and its input shapes."""
+    """Re-raise a NumPy error from an op's forward with the op's name and its input shapes.
+
+    Errors that already name their op (``"inv: the matrix is singular"``) pass unchanged."""
     msg = str(e)
-    if msg.startswith(f"{prim.name}:"):
+    first = msg.split(" ", 1)[0]
+    if first.endswith(":") and first[:-1].replace("_", "").replace(".", "").isalnum():
         return e
     shapes = ", ".join(f"{getattr(v.dtype, 'name', v.dtype)}{tuple(v.shape)}" if hasattr(v, "shape")
                        else type(v).__name__ for v in vals)
     text = f"{prim.name}: {msg} (inputs: {shapes}); check the shapes and dtypes of the arguments"
-    for kind in (IndexError, TypeError, ValueError):
-        if isinstance(e, kind):
-            return kind(text)
-    return e
+    try:
+        return type(e)(text)
+    except Exception:  # exception types with other constructors
+        for kind in (IndexError, TypeError, ValueError):
+            if isinstance(e, kind):
+                return kind(text)
+        return e
 
 
 def bind(prim: Primitive, *args, **attrs):

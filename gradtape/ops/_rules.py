@@ -24,7 +24,7 @@ def normalize_axes(axis, ndim: int, op: str, arg: str = "axis") -> tuple | None:
     axes = (axis,) if isinstance(axis, int) else tuple(int(a) for a in axis)
     out = []
     for a in axes:
-        if not -ndim <= a < max(ndim, 1) and not (ndim == 0 and a in (0, -1)):
+        if not -ndim <= a < ndim:
             raise ValueError(
                 f"{op}: {arg}={a} is out of range for a tensor of rank {ndim}; valid axes are "
                 f"{-ndim}..{ndim - 1}")
