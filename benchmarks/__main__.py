@@ -108,6 +108,10 @@ def main(argv=None):
         peers = available_peers(peers_python)
         print(f"peers from {peers_python}: {', '.join(peers) or 'none importable'}")
     t_start, out_md, docs_sections, versions = time.perf_counter(), [], [], {}
+    load = os.getloadavg()[0]
+    if load > 0.5 * (os.cpu_count() or 1):
+        print(f"note: the machine is busy (load average {load:.1f} on {os.cpu_count()} cores): "
+              "timings are noisy")
     if names:
         rounds = a.rounds or (1 if a.quick else 2)
         tbl, versions = run_table(names, peers_python, peers, a.quick, rounds, a.timeout)
@@ -127,7 +131,7 @@ def main(argv=None):
     if a.write_docs:
         path = os.path.join(ROOT, "docs", "benchmarks.md")
         report.write_docs(path, out_md[0] if names else "(table not run)", docs_sections, versions,
-                          THREAD_ENV["OMP_NUM_THREADS"])
+                          THREAD_ENV["OMP_NUM_THREADS"], (load, os.getloadavg()[0]))
         print(f"wrote {path}")
     return 0
 
