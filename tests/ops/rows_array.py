@@ -125,6 +125,9 @@ ROWS = [
         [((2, 3), (3,))]),
     Row("clip_by_global_norm_inactive", lambda a, b: _clip_global(a, b, 100.0),
         lambda a, b: _clip_global_ref(a, b, 100.0), [((2, 3), (3,)), ((), ())]),
+    Row("identity", gt.identity, lambda x: x * 1.0),
+    Row("global_norm", lambda a, b: gt.linalg.global_norm([a, b]),
+        lambda a, b: np.sqrt(np.sum(a * a) + np.sum(b * b)), [((3,), (2, 2))]),
 ]
 
 

@@ -80,4 +80,8 @@ ROWS = [
     Row("complex_exp", lambda x: gt.math.imag(gt.exp(x)), lambda x: np.imag(np.exp(x)), complex=True),
     Row("complex_abs", gt.abs, np.abs, domain=(0.5, 2.0), complex=True),
     Row("complex_angle", gt.math.angle, np.angle, domain=(0.5, 2.0), complex=True),
+    Row("real", gt.math.real, np.real, complex=True),
+    Row("imag", gt.math.imag, np.imag, complex=True),
+    Row("conj", lambda z: gt.math.real(gt.math.conj(z) * z * (1 + 2j)), lambda z: np.real(np.conj(z) * z * (1 + 2j)),
+        complex=True),
 ]
