@@ -160,7 +160,9 @@ def _matmul_da(m, g, ans, a, b):
         # a @ b with b a vector: ans (..., m); da = g[..., :, None] * conj(b)
         return _expand_last(m, g, -1) * conj(m, b)
     if len(a.shape) == 1:
-        # ans (..., n); da = (g[..., None, :] @ b^H)[..., 0, :]
+        # ans (..., n); da = g @ b^H (one matrix product when b is a matrix)
+        if len(b.shape) == 2:
+            return m.matmul(g, _mH(m, b))
         r = m.matmul(_expand_last(m, g, -2), _mH(m, b))
         return m.reshape(r, shape=tuple(r.shape[:-2]) + (r.shape[-1],))
     return m.matmul(g, _mH(m, b))
@@ -170,7 +172,10 @@ def _matmul_db(m, g, ans, a, b):
     if len(a.shape) == 1 and len(b.shape) == 1:
         return _expand_last(m, g, -1) * conj(m, a)
     if len(b.shape) == 1:
-        # ans (..., m) = a (..., m, k) @ b (k,); db = (g[..., None, :] @ conj(a))[..., 0, :]
+        # ans (..., m) = a (..., m, k) @ b (k,); db = g @ conj(a) (one matrix product when a
+        # is a matrix, whatever the batch of cotangents)
+        if len(a.shape) == 2:
+            return m.matmul(g, conj(m, a))
         r = m.matmul(_expand_last(m, g, -2), conj(m, a))
         return m.reshape(r, shape=tuple(r.shape[:-2]) + (r.shape[-1],))
     if len(a.shape) == 1:
