@@ -32,3 +32,6 @@ from . import autodiff, extend, linalg, math, nn, test  # noqa: F401
 from . import random  # noqa: F401
 
 __version__ = "0.1.0"
+
+from .module import Module  # noqa: E402
+from . import data, initializers, layers, losses, metrics, optimizers, train  # noqa: E402,F401

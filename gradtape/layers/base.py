@@ -1,0 +1,260 @@
+"""``Layer``: a Keras-style building block, a :class:`gradtape.Module` built on its first call."""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import re
+from collections import defaultdict
+from typing import Any, Callable
+
+import numpy as np
+
+import gradtape as gt
+from .._engine.tensor import Tensor, Variable, as_dtype
+from ..module import Module
+from .. import initializers as _init
+
+__all__ = ["Layer", "InputSpecError"]
+
+_name_counters: dict[str, Any] = defaultdict(itertools.count)
+
+
+def _snake(name: str) -> str:
+    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
+    return s.replace("2_d", "2d").replace("1_d", "1d")
+
+
+def unique_name(base: str) -> str:
+    """``base``, then ``base_1``, ``base_2``, ... (Keras's automatic layer names)."""
+    n = next(_name_counters[base])
+    return base if n == 0 else f"{base}_{n}"
+
+
+class InputSpecError(ValueError):
+    """A layer was called on an input of the wrong rank or size."""
+
+
+def _shape_of(x) -> tuple:
+    if isinstance(x, (Tensor, np.ndarray, np.generic)):
+        return tuple(x.shape)
+    if isinstance(x, (list, tuple)) and x and all(isinstance(e, (Tensor, np.ndarray)) for e in x):
+        return [tuple(e.shape) for e in x]  # type: ignore[return-value]
+    return tuple(np.shape(x))
+
+
+def _float_dtype_of(x):
+    if isinstance(x, (Tensor, np.ndarray, np.generic)):
+        return x.dtype if x.dtype.kind == "f" else None
+    if isinstance(x, (list, tuple)):
+        for e in x:
+            d = _float_dtype_of(e)
+            if d is not None:
+                return d
+    return None
+
+
+class Layer(Module):
+    """Base class of the Keras-style layers: built lazily from the first input's shape.
+
+    Subclasses create weights in ``build(input_shape)`` with :meth:`add_weight` and compute in
+    ``call(inputs, ...)``; a ``training`` keyword reaches ``call`` only when it accepts one.
+    Floating inputs are cast to the layer's dtype (the first input's floating dtype when the
+    layer was created without one, else float32). Setting ``trainable = False`` freezes every
+    variable of the layer and its sublayers (tapes then do not watch them).
+
+    >>> import gradtape as gt
+    >>> class Scale(gt.layers.Layer):
+    ...     def build(self, input_shape):
+    ...         self.w = self.add_weight("w", (input_shape[-1],), initializer="ones")
+    ...     def call(self, inputs):
+    ...         return inputs * self.w
+    >>> layer = Scale()
+    >>> layer(gt.constant([[1.0, 2.0]])).numpy()
+    array([[1., 2.]], dtype=float32)
+    >>> [v.shape for v in layer.trainable_variables]
+    [(2,)]
+    """
+
+    _call_accepts_training: dict = {}
+
+    def __init__(self, trainable: bool = True, name: str | None = None, dtype=None, **kwargs: Any):
+        for k in ("input_shape", "input_dim", "batch_input_shape"):
+            kwargs.pop(k, None)  # accepted for Keras compatibility; shapes come from the first call
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) {sorted(kwargs)}")
+        super().__init__(name=name if name is not None else unique_name(_snake(type(self).__name__)))
+        self._trainable = bool(trainable)
+        self._trainable_flags: dict[int, bool] = {}
+        self._layer_dtype = as_dtype(dtype) if dtype is not None else None
+        self.built = False
+
+    # -- properties --------------------------------------------------------------------------
+    @property
+    def dtype(self):
+        """The dtype of the layer's weights (None until known)."""
+        return self._layer_dtype
+
+    @property
+    def trainable(self) -> bool:
+        """Whether the layer's weights are trained (setting it applies to every sublayer)."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        value = bool(value)
+        for layer in (self,) + tuple(m for m in self.submodules if isinstance(m, Layer)):
+            layer._trainable = value
+            for v in layer._own_variables():
+                v.trainable = value and layer._trainable_flags.get(id(v), v.trainable)
+
+    def _own_variables(self) -> list:
+        return [v for v in self._flatten(lambda x: isinstance(x, Variable), recurse=False)
+                if id(v) in self._trainable_flags]
+
+    @property
+    def weights(self) -> tuple:
+        """Keras's name for :attr:`variables`."""
+        return self.variables
+
+    @property
+    def trainable_weights(self) -> tuple:
+        """Keras's name for :attr:`trainable_variables`."""
+        return self.trainable_variables
+
+    @property
+    def non_trainable_weights(self) -> tuple:
+        """Keras's name for :attr:`non_trainable_variables`."""
+        return self.non_trainable_variables
+
+    # -- weights ---------------------------------------------------------------------------
+    def add_weight(self, name: str, shape, initializer: Any = "glorot_uniform",
+                   trainable: bool = True, dtype=None) -> Variable:
+        """Create a variable named ``<layer name>/<name>`` from an initializer.
+
+        >>> import gradtape as gt
+        >>> layer = gt.layers.Layer(name="demo")
+        >>> layer.add_weight("w", (2,), initializer="zeros").name
+        'demo/w:0'
+        """
+        init = _init.get(initializer)
+        dt = as_dtype(dtype) if dtype is not None else (self._layer_dtype or np.dtype(np.float32))
+        shape = tuple(int(s) for s in shape)
+        value = init(shape, dtype=dt)
+        v = Variable(value, trainable=bool(trainable) and self._trainable, name=f"{self.name}/{name}",
+                     dtype=dt)
+        self._trainable_flags[id(v)] = bool(trainable)
+        return v
+
+    def get_weights(self) -> list:
+        """The values of :attr:`weights` as NumPy arrays (copies).
+
+        >>> import gradtape as gt
+        >>> d = gt.layers.Dense(2)
+        >>> _ = d(gt.ones((1, 3)))
+        >>> [w.shape for w in d.get_weights()]
+        [(3, 2), (2,)]
+        """
+        return [np.array(v.numpy(), copy=True) for v in self.weights]
+
+    def set_weights(self, weights: list) -> None:
+        """Assign :attr:`weights` from a list of arrays (checked for count and shapes first).
+
+        >>> import gradtape as gt
+        >>> d = gt.layers.Dense(1, use_bias=False)
+        >>> _ = d(gt.ones((1, 2)))
+        >>> d.set_weights([[[1.0], [2.0]]])
+        >>> d(gt.ones((1, 2))).numpy()
+        array([[3.]], dtype=float32)
+        """
+        own = self.weights
+        weights = list(weights)
+        if len(weights) != len(own):
+            raise ValueError(f"{self.name}.set_weights: got {len(weights)} arrays for {len(own)} weights")
+        arrays = [np.asarray(w) for w in weights]
+        for v, a in zip(own, arrays):
+            if tuple(a.shape) != tuple(v.shape):
+                raise ValueError(f"{self.name}.set_weights: weight {v.name} has shape {v.shape} but "
+                                 f"the given array has shape {a.shape}")
+        for v, a in zip(own, arrays):
+            v.assign(a.astype(v.dtype))
+
+    def count_params(self) -> int:
+        """The number of scalars in all weights.
+
+        >>> import gradtape as gt
+        >>> d = gt.layers.Dense(2)
+        >>> _ = d(gt.ones((1, 3)))
+        >>> d.count_params()
+        8
+        """
+        return int(sum(v.size for v in self.weights))
+
+    # -- building and calling --------------------------------------------------------------
+    def build(self, input_shape) -> None:
+        """Create the weights for inputs of ``input_shape`` (override in subclasses)."""
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        """The layer's computation (override in subclasses)."""
+        return inputs
+
+    def _build_shape(self, inputs, args, kwargs):
+        return _shape_of(inputs)
+
+    def _cast(self, x):
+        dt = self._layer_dtype
+        if isinstance(x, (np.ndarray, np.generic)):
+            x = Tensor(x)
+        if isinstance(x, Tensor):
+            if x.dtype.kind == "f" and x.dtype != dt:
+                return gt.cast(x, dt)
+            return x
+        if isinstance(x, (list, tuple)) and any(isinstance(e, (Tensor, np.ndarray)) for e in x):
+            return type(x)(self._cast(e) for e in x)
+        if isinstance(x, (float, list, tuple)):
+            try:
+                arr = np.asarray(x)
+            except (ValueError, TypeError):
+                return x
+            if arr.dtype.kind == "f":
+                return gt.constant(arr, dtype=dt)
+            if arr.dtype.kind in "iub":
+                return gt.constant(arr)
+        return x
+
+    def _accepts_training(self) -> bool:
+        cls = type(self)
+        ok = Layer._call_accepts_training.get(cls)
+        if ok is None:
+            params = inspect.signature(self.call).parameters
+            ok = "training" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+            Layer._call_accepts_training[cls] = ok
+        return ok
+
+    def __call__(self, inputs, *args, **kwargs):
+        if self._layer_dtype is None:
+            self._layer_dtype = _float_dtype_of(inputs) or np.dtype(np.float32)
+        if not self.built:
+            self.build(self._build_shape(inputs, args, kwargs))
+            self.built = True
+        if "training" in kwargs and not self._accepts_training():
+            kwargs.pop("training")
+        inputs = self._cast(inputs)
+        args = tuple(self._cast(a) for a in args)
+        kwargs = {k: (v if k in ("training", "mask", "attention_mask") else self._cast(v))
+                  for k, v in kwargs.items()}
+        return self.call(inputs, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<gt.layers.{type(self).__name__} name={self.name!r} built={self.built}>"
+
+
+def call_layer(layer: Callable, x, training):
+    """Call ``layer`` on ``x``, passing ``training`` when it accepts one."""
+    if isinstance(layer, Layer):
+        if layer._accepts_training():
+            return layer(x, training=training)
+        return layer(x)
+    return layer(x)
