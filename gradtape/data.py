@@ -263,6 +263,8 @@ class _Slices(Dataset):
         return np.arange(self._n)
 
     def _gather(self, idx) -> Any:
+        if np.ndim(idx) == 0:  # one element: copy the row (a[i] would be a view of the input)
+            return _pack(self._structure, [np.array(a[idx]) for a in self._arrays])
         return _pack(self._structure, [a[idx] for a in self._arrays])
 
     def _elements(self) -> Iterator:

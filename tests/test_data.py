@@ -124,3 +124,10 @@ def test_batches_of_a_large_dataset_are_fast():
     t = time.perf_counter()
     n = sum(1 for _ in ds)
     assert n == 391 and time.perf_counter() - t < 2.0
+
+
+def test_elements_do_not_alias_the_input_arrays():
+    x = np.zeros((3, 2))
+    first = next(iter(D.from_tensor_slices(x)))
+    x[0] = 5.0
+    np.testing.assert_array_equal(first.numpy(), [0.0, 0.0])

@@ -580,3 +580,19 @@ def test_initializer_lookup():
     assert I.get({"class_name": "RandomNormal", "config": {"stddev": 2.0}}).stddev == 2.0
     with pytest.raises(ValueError):
         I.get("nope")
+
+
+def test_integer_inputs_are_cast_except_embedding_ids():
+    d = L.Dense(2)
+    y = d(np.array([[1, 2, 3]]))
+    assert y.dtype == np.float32 and d.kernel.dtype == np.float32
+    np.testing.assert_allclose(y.numpy(), np.array([[1.0, 2.0, 3.0]]) @ d.kernel.numpy(), rtol=1e-6)
+    assert L.Embedding(5, 2)([[1, 4]]).shape == (1, 2, 2)
+
+
+def test_multi_head_attention_accepts_keywords():
+    mha = L.MultiHeadAttention(num_heads=1, key_dim=2)
+    x = rand(1, 3, 2)
+    np.testing.assert_allclose(mha(query=x, value=x).numpy(), mha(x, x).numpy())
+    with pytest.raises(TypeError):
+        mha(x)

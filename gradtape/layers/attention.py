@@ -61,6 +61,11 @@ class MultiHeadAttention(Layer):
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self._rng = np.random.default_rng(draw_seed() if seed is None else seed)
 
+    def __call__(self, query=None, value=None, key=None, **kwargs: Any):
+        if query is None or value is None:
+            raise TypeError(f"{self.name}: call it as layer(query, value, key=None, ...)")
+        return super().__call__(query, value, key=key, **kwargs)
+
     def _build_shape(self, inputs, args, kwargs):
         value = args[0] if args else kwargs.get("value")
         if value is None:

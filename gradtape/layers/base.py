@@ -60,8 +60,8 @@ class Layer(Module):
 
     Subclasses create weights in ``build(input_shape)`` with :meth:`add_weight` and compute in
     ``call(inputs, ...)``; a ``training`` keyword reaches ``call`` only when it accepts one.
-    Floating inputs are cast to the layer's dtype (the first input's floating dtype when the
-    layer was created without one, else float32). Setting ``trainable = False`` freezes every
+    Inputs are cast to the layer's dtype (the first input's floating dtype when the layer was
+    created without one, else float32), as Keras does. Setting ``trainable = False`` freezes every
     variable of the layer and its sublayers (tapes then do not watch them).
 
     >>> import gradtape as gt
@@ -78,6 +78,7 @@ class Layer(Module):
     """
 
     _call_accepts_training: dict = {}
+    _cast_integer_inputs = True  # False for layers whose inputs are ids (Embedding)
 
     def __init__(self, trainable: bool = True, name: str | None = None, dtype=None, **kwargs: Any):
         for k in ("input_shape", "input_dim", "batch_input_shape"):
@@ -208,7 +209,8 @@ class Layer(Module):
         if isinstance(x, (np.ndarray, np.generic)):
             x = Tensor(x)
         if isinstance(x, Tensor):
-            if x.dtype.kind == "f" and x.dtype != dt:
+            if x.dtype != dt and (x.dtype.kind == "f" or (
+                    x.dtype.kind in "iub" and self._cast_integer_inputs)):
                 return gt.cast(x, dt)
             return x
         if isinstance(x, (list, tuple)) and any(isinstance(e, (Tensor, np.ndarray)) for e in x):
@@ -221,7 +223,7 @@ class Layer(Module):
             if arr.dtype.kind == "f":
                 return gt.constant(arr, dtype=dt)
             if arr.dtype.kind in "iub":
-                return gt.constant(arr)
+                return gt.constant(arr, dtype=dt if self._cast_integer_inputs else None)
         return x
 
     def _accepts_training(self) -> bool:

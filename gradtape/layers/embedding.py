@@ -29,6 +29,8 @@ class Embedding(Layer):
     'IndexedSlices'
     """
 
+    _cast_integer_inputs = False
+
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer: Any = "uniform",
                  **kwargs: Any):
         super().__init__(**kwargs)

@@ -28,9 +28,9 @@ class _RNN(Layer):
                  kernel_initializer: Any = "glorot_uniform", recurrent_initializer: Any = "orthogonal",
                  bias_initializer: Any = "zeros", return_sequences: bool = False,
                  return_state: bool = False, go_backwards: bool = False, **kwargs: Any):
-        for k in ("unroll", "stateful", "time_major"):
+        for k in ("unroll", "stateful", "time_major", "dropout", "recurrent_dropout"):
             if kwargs.pop(k, False):
-                raise NotImplementedError(f"{type(self).__name__}: {k}=True is not supported")
+                raise NotImplementedError(f"{type(self).__name__}: {k} is not supported")
         super().__init__(**kwargs)
         if int(units) <= 0:
             raise ValueError(f"{type(self).__name__}: units must be a positive integer, got {units}")

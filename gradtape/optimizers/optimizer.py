@@ -304,11 +304,11 @@ class Optimizer:
         >>> opt = gt.optimizers.AdamW()
         >>> opt.exclude_from_weight_decay(var_names=["bias"])
         """
-        self._exclude_ids.update(id(v) for v in (var_list or ()))
+        self._exclude_ids.update(v._id for v in (var_list or ()))
         self._exclude_names = self._exclude_names + tuple(var_names or ())
 
     def _decays(self, var: Variable) -> bool:
-        if not self.weight_decay or id(var) in self._exclude_ids:
+        if not self.weight_decay or var._id in self._exclude_ids:
             return False
         return not any(n in var.name for n in self._exclude_names)
 
