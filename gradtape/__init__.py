@@ -24,11 +24,11 @@ from .ops.array import *  # noqa: F401,F403
 from .ops.clip import *  # noqa: F401,F403
 from .ops.creation import *  # noqa: F401,F403
 from .ops.indexing import *  # noqa: F401,F403
-from .ops.linalg import matmul  # noqa: F401
+from .ops.linalg import matmul, norm  # noqa: F401
 from .ops.math import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .custom import custom_gradient, recompute_grad
-from . import autodiff, extend, linalg, math, nn, test  # noqa: F401
+from . import autodiff, debugging, extend, linalg, math, nn, test  # noqa: F401
 from . import random  # noqa: F401
 
 __version__ = "0.1.0"
