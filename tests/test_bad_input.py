@@ -230,3 +230,56 @@ def test_a_rejected_gradient_call_does_not_spend_a_non_persistent_tape():
     with pytest.raises(ValueError):
         tape.gradient(y, x, unconnected_gradients="nope")
     np.testing.assert_allclose(tape.gradient(y, x).numpy(), [2, 4])
+
+
+def _trained_optimizer():
+    v = gt.Variable([1.0, 2.0])
+    opt = gt.optimizers.Adam(0.1)
+    opt.apply_gradients([(gt.constant([1.0, 1.0]), v)])
+    return v, opt
+
+
+def _optimizer_state(v, opt):
+    return (v.numpy().copy(), int(opt.iterations), [np.array(s.numpy()) for s in opt.variables()])
+
+
+def _assert_same_state(before, after):
+    np.testing.assert_array_equal(before[0], after[0])
+    assert before[1] == after[1]
+    assert len(before[2]) == len(after[2])
+    for a, b in zip(before[2], after[2]):
+        np.testing.assert_array_equal(a, b)
+
+
+TRAINING_CASES = {
+    "optimizer gradient shape": (ValueError, r"gradient of shape \(3,\) for variable",
+                                 lambda v, o: o.apply_gradients([(gt.constant([1.0, 1.0, 3.0]), v)])),
+    "optimizer all None": (ValueError, "No gradients provided", lambda v, o: o.apply_gradients([(None, v)])),
+    "optimizer non-variable": (TypeError, "expected \\(gradient, gt.Variable\\) pairs",
+                               lambda v, o: o.apply_gradients([(gt.constant([1.0, 1.0]), "v")])),
+    "minimize non-tensor loss": (ValueError, "target must be a gt.Tensor",
+                                 lambda v, o: o.minimize(lambda: 1.0, [v])),
+}
+
+
+@pytest.mark.parametrize("name", list(TRAINING_CASES))
+def test_bad_training_input_leaves_optimizer_and_variables_unchanged(name):
+    exc, pattern, fn = TRAINING_CASES[name]
+    v, opt = _trained_optimizer()
+    before = _optimizer_state(v, opt)
+    with pytest.raises(exc, match=pattern):
+        fn(v, opt)
+    _assert_same_state(before, _optimizer_state(v, opt))
+
+
+def test_checkpoint_from_another_model_fails_and_changes_nothing(tmp_path):
+    a = gt.layers.Dense(3)
+    a(gt.ones((1, 2)))
+    gt.train.Checkpoint(model=a).save(str(tmp_path / "a.npz"))
+    b = gt.layers.Dense(4)
+    b(gt.ones((1, 2)))
+    before = [w.numpy().copy() for w in b.variables]
+    with pytest.raises(ValueError, match=r"'model/kernel' has shape \(2, 3\) in the checkpoint but shape \(2, 4\)"):
+        gt.train.Checkpoint(model=b).restore(str(tmp_path / "a.npz"))
+    for w, x in zip(b.variables, before):
+        np.testing.assert_array_equal(w.numpy(), x)
