@@ -308,6 +308,25 @@ CASES += [
     Case("einsum_trace", lambda xp, a: xp.einsum("ii", a), [(3, 3)], ()),
     Case("einsum_ellipsis", lambda xp, a, b: xp.einsum("...ij,...j", a, b), [(2, 3, 4), (4,)], ()),
     Case("einsum_sublist", lambda xp, a, b: xp.einsum(a, [0, 1], b, [1], [0]), [(2, 3), (3,)], ()),
+    Case("convolve", lambda xp, a, v: xp.convolve(a, v), [(5,), (3,)], (np.convolve,)),
+    Case("convolve_same_swapped", lambda xp, a, v: xp.convolve(a, v, mode="same"), [(2,), (4,)], ()),
+    Case("convolve_valid", lambda xp, a, v: xp.convolve(a, v, "valid"), [(5,), (2,)], ()),
+    Case("correlate", lambda xp, a, v: xp.correlate(a, v), [(5,), (3,)], (np.correlate,)),
+    Case("correlate_full_swapped", lambda xp, a, v: xp.correlate(a, v, "full"), [(2,), (3,)], ()),
+    Case("polyval", lambda xp, p, x: xp.polyval(p, x), [(4,), (2, 3)], (np.polyval,)),
+    Case("gradient", lambda xp, f: xp.gradient(f), [(3, 4)], (np.gradient,)),
+    Case("gradient_order2", lambda xp, f: xp.gradient(f, 0.5, axis=-1, edge_order=2), [(2, 5)], ()),
+    Case("cov", lambda xp, m: xp.cov(m), [(3, 5)], (np.cov,)),
+    Case("cov_cols_y_bias", lambda xp, m, y: xp.cov(m, y, rowvar=False, bias=True), [(5, 2), (5,)], ()),
+    Case("cov_ddof_1d", lambda xp, m: xp.cov(m, ddof=0), [(6,)], ()),
+    Case("corrcoef", lambda xp, m: xp.corrcoef(m), [(3, 6)], (np.corrcoef,), rtol=1e-9),
+    Case("block", lambda xp, a, b, c: xp.block([[a, b], [c, 1.5 * c[:, :1]]]), [(2, 2), (2, 1), (1, 2)],
+         (np.block,)),
+    Case("block_promote", lambda xp, a, b: xp.block([[a], [b]]), [(2, 2), (2,)], ()),
+    Case("apply_along_axis", lambda xp, x: xp.apply_along_axis(lambda r: np.outer(r, np.sin(r)), 0, x),
+         [(2, 3)], (np.apply_along_axis,)),
+    Case("matvec", lambda xp, a, v: xp.matvec(a, v), [(2, 3, 4), (4,)], (np.matvec,)),
+    Case("vecmat", lambda xp, v, a: xp.vecmat(v, a), [(2, 3), (3, 4)], (np.vecmat,)),
     # creation from tensors
     Case("zeros_like_plus", lambda xp, x: xp.zeros_like(x) + xp.ones_like(x) * x, [(2, 3)],
          (np.zeros_like, np.ones_like)),
@@ -403,6 +422,12 @@ VALUE_CASES = [
      (np.isposinf, np.isneginf)),
     ("all_any", lambda xp, x: (xp.all(x > -5, axis=0), xp.any(x > 1)), (np.all, np.any)),
     ("digitize", lambda xp, x: xp.digitize(x, [-1.0, 0.0, 1.0]), (np.digitize,)),
+    ("isin", lambda xp, x: xp.isin(x, x[0]), (np.isin,)),
+    ("strings", lambda xp, x: (xp.array2string(x, precision=3), xp.array_repr(x), xp.array_str(x)),
+     (np.array2string, np.array_repr, np.array_str)),
+    ("type_queries", lambda xp, x: (xp.can_cast(x, np.float32), xp.min_scalar_type(x), xp.common_type(x),
+                                    xp.shares_memory(x, x[:1]), xp.may_share_memory(x, 1.0)),
+     (np.can_cast, np.min_scalar_type, np.common_type, np.shares_memory, np.may_share_memory)),
     ("shape_ndim_size", lambda xp, x: (xp.shape(x), xp.ndim(x), xp.size(x), xp.size(x, 1)),
      (np.shape, np.ndim, np.size)),
     ("allclose", lambda xp, x: (xp.allclose(x, x), xp.array_equal(x, x), xp.array_equiv(x, x[0])),
@@ -499,6 +524,7 @@ def test_every_table_entry_is_exercised():
     entries |= {(u, "reduce") for u in interop.REDUCE} | {(u, "accumulate") for u in interop.ACCUMULATE}
     exempt = {(np.logical_and, "reduce"), (np.logical_or, "reduce"), (np.logical_and, "accumulate"),
               (np.logical_or, "accumulate")}  # checked in test_ufunc_methods_on_booleans
+    exempt |= {np.save, np.savez, np.savez_compressed, np.savetxt}  # test_metadata_printing_and_saving...
     # creation from shapes and lists: NumPy never dispatches these to tensors (see test_gtnp)
     exempt |= {np.asarray, np.asanyarray, np.ascontiguousarray, np.array, np.zeros, np.ones, np.empty,
                np.full, np.eye, np.identity, np.arange, np.tri, np.asarray_chkfinite}
@@ -587,7 +613,7 @@ def test_tensorflow_guide_numpy_mean_now_records():
     ("np.histogram", lambda t: np.histogram(t, bins=3)),
     ("np.spacing", lambda t: np.spacing(t)),
     ("np.add.reduceat", lambda t: np.add.reduceat(t, [0, 2])),
-    ("np.polyval", lambda t: np.polyval(t, 2.0)),
+    ("np.polyfit", lambda t: np.polyfit(t, t * t, 1)),
 ])
 def test_unsupported_function_raises_inside_a_tape_and_falls_back_outside(name, call):
     v = gt.Variable([3.0, 1.0, 2.0, 1.0])
@@ -653,11 +679,21 @@ def test_numpy_calls_outside_a_tape_return_tensors():
         assert isinstance(out, gt.Tensor)
 
 
-def test_metadata_functions_inside_a_tape():
+def test_metadata_printing_and_saving_inside_a_tape():
+    import io
     v = gt.Variable(np.zeros((2, 3)))
     with gt.GradientTape():
         assert np.shape(v) == (2, 3) and np.ndim(v) == 2 and np.size(v) == 6
         assert np.result_type(v) == np.float64 and not np.iscomplexobj(v)
+        assert np.array2string(v) == np.array2string(v.numpy())
+        buf = io.BytesIO()
+        np.save(buf, v)
+        np.savez(io.BytesIO(), w=v)
+        np.savez_compressed(io.BytesIO(), v)
+        np.savetxt(io.StringIO(), v)
+    buf.seek(0)
+    np.testing.assert_array_equal(np.load(buf), v.numpy())
+    np.testing.assert_allclose(v, np.zeros((2, 3)))  # np.testing works on tensors
 
 
 # -- scientific use ----------------------------------------------------------------------------------

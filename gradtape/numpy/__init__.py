@@ -31,13 +31,15 @@ source's own dtype.
 powers, exponentials and logarithms, trigonometric and hyperbolic functions, comparisons,
 ``maximum``/``minimum``/``fmax``/``fmin``, ``hypot``, ``logaddexp``, ``copysign``, ...),
 reductions (``sum``, ``prod``, ``mean``, ``max``, ``min``, ``var``, ``std``, ``average``,
-``ptp``, ``median``, ``quantile``, ``percentile``, ``nansum``, ``nanmean``), scans (``cumsum``,
-``cumprod``), ``diff``, ``trapezoid``, ``interp``, shapes and joining (``reshape``,
+``ptp``, ``median``, ``quantile``, ``percentile``, ``nansum``, ``nanmean``, ``cov``,
+``corrcoef``), scans (``cumsum``, ``cumprod``), ``diff``, ``gradient``, ``trapezoid``, ``interp``,
+``convolve``, ``correlate``, ``polyval``, ``apply_along_axis``, shapes and joining (``reshape``,
 ``transpose``, ``moveaxis``, ``expand_dims``, ``squeeze``, ``concatenate``, ``stack``, the
 ``*stack`` and ``*split`` families, ``tile``, ``repeat``, ``flip``, ``roll``, ``rot90``,
-``pad``), selection (``take``, ``take_along_axis``, ``sort``, ``where``, ``select``, ``clip``,
+``pad``, ``block``), selection (``take``, ``take_along_axis``, ``sort``, ``where``, ``select``, ``clip``,
 ``diag``, ``diagonal``, ``trace``, ``tril``, ``triu``), products (``dot``, ``vdot``,
-``inner``, ``outer``, ``matmul``, ``vecdot``, ``tensordot``, ``einsum``, ``kron``, ``cross``),
+``inner``, ``outer``, ``matmul``, ``vecdot``, ``matvec``, ``vecmat``, ``tensordot``, ``einsum``,
+``kron``, ``cross``),
 creation (``array``, ``asarray``, ``zeros``, ``ones``, ``full``, ``eye``, ``arange``,
 ``linspace``, ``logspace``, ``meshgrid``, ...) and :mod:`gradtape.numpy.linalg`. A function
 that needs a gradtape op the library lacks (e.g. ``cumsum`` before ``gt.math.cumsum`` exists)
@@ -46,7 +48,9 @@ is left out and listed in ``gradtape.numpy._support.MISSING``.
 **Limits.**
 
 * Index-valued and boolean functions (``argmax``, ``argsort``, ``nonzero``, ``searchsorted``,
-  ``isclose``, ``all``, ``any``, ...) run NumPy on the values: their results have no gradient.
+  ``isclose``, ``isin``, ``all``, ``any``, ...) run NumPy on the values: their results have no
+  gradient. So do functions that return no array (``shape``, ``allclose``, ``array2string``,
+  ``save``, ...).
 * Kinks follow TensorFlow: tied maxima share the gradient, ``abs`` and ``sign`` have gradient 0
   at 0, ``clip`` passes the gradient at its ends; ``sort`` sends each gradient back to the
   element that moved there.

@@ -178,6 +178,66 @@ def _move_from_last(x, axis):
     return _arr.transpose(x, tuple(perm))
 
 
+# -- 1-D convolution and polynomials ----------------------------------------------------------------
+@MAIN
+def convolve(a, v, mode="full"):
+    """Discrete linear convolution of two 1-D sequences (``mode`` ``"full"``, ``"same"`` or
+    ``"valid"``): a gather of sliding windows and one matrix-vector product.
+
+    >>> import gradtape.numpy as gtnp
+    >>> gtnp.convolve(gtnp.asarray([1.0, 2.0, 3.0]), [0.0, 1.0, 0.5]).numpy()
+    array([0. , 1. , 2.5, 4. , 1.5])
+    """
+    x, w = asarray(a), asarray(v)
+    if x.ndim != 1 or w.ndim != 1:
+        raise ValueError("object too deep for desired array")
+    if x.shape[0] == 0:
+        raise ValueError("a cannot be empty")
+    if w.shape[0] == 0:
+        raise ValueError("v cannot be empty")
+    if w.shape[0] > x.shape[0]:
+        x, w = w, x
+    n, m = x.shape[0], w.shape[0]
+    if mode not in ("full", "same", "valid"):
+        raise ValueError(f"mode must be one of 'full', 'same', or 'valid' (got {mode!r})")
+    padded = _arr.pad(x, [[m - 1, m - 1]]) if m > 1 else x
+    windows = padded[np.arange(n + m - 1)[:, None] + np.arange(m)[None, :]]
+    full = _la.matmul(windows, w[::-1])
+    if mode == "full":
+        return full
+    start = (m - 1) // 2 if mode == "same" else m - 1
+    return full[start:start + (n if mode == "same" else n - m + 1)]
+
+
+@MAIN
+def correlate(a, v, mode="valid"):
+    """Cross-correlation of two 1-D sequences: ``convolve(a, conj(v[::-1]), mode)``.
+
+    >>> import gradtape.numpy as gtnp
+    >>> gtnp.correlate(gtnp.asarray([1.0, 2.0, 3.0]), [0.0, 1.0, 0.5]).numpy()
+    array([3.5])
+    """
+    w = asarray(v)
+    return convolve(a, _m.conj(w[::-1]) if w.ndim == 1 else w, mode)
+
+
+@MAIN
+def polyval(p, x):
+    """Evaluate the polynomial with coefficients ``p`` (highest power first) at ``x`` (Horner's
+    rule, as NumPy); differentiable in both.
+
+    >>> import gradtape.numpy as gtnp
+    >>> gtnp.polyval([1.0, 0.0, -2.0], gtnp.asarray([2.0, 3.0])).numpy()
+    array([2., 7.])
+    """
+    xt = asarray(x)
+    pt = asarray(p)
+    y = asarray(np.zeros_like(xt._value))
+    for i in range(pt.shape[0] if pt.ndim else 1):
+        y = y * xt + (pt[i] if pt.ndim else pt)
+    return y
+
+
 # -- einsum ----------------------------------------------------------------------------------------
 def _sublist_subscripts(args):
     """Convert einsum's interleaved form ``(op0, sub0, op1, sub1, ..., [out])`` to a string."""

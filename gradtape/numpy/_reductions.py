@@ -12,6 +12,7 @@ import numpy as np
 
 from .._engine.tensor import Tensor
 from ..ops import array as _arr
+from ..ops import linalg as _la
 from ..ops import math as _m
 from ..ops import reduce as _red
 from ._select import sort as _sort
@@ -528,6 +529,113 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
             d = diff(xt, axis=axis)
     mid = along(yt, axis, slice(1, None)) + along(yt, axis, slice(None, -1))
     return _red.reduce_sum(d * mid / 2.0, axis=(axis,))
+
+
+@MAIN
+def gradient(f, *varargs, axis=None, edge_order=1):
+    """Central differences in the interior and one-sided ones at the edges (``edge_order`` 1 or
+    2), with uniform spacings given as scalars; a tuple for several axes.
+
+    >>> import gradtape.numpy as gtnp
+    >>> gtnp.gradient(gtnp.asarray([1.0, 4.0, 9.0, 16.0])).numpy()
+    array([3., 4., 6., 7.])
+    """
+    x = asarray(f)
+    if x.dtype.kind not in "fc":
+        x = cast(x, np.float64)
+    axes = tuple(range(x.ndim)) if axis is None else norm_axes(axis, x.ndim)
+    if len(varargs) == 0:
+        spacing = [1.0] * len(axes)
+    elif len(varargs) == 1 and np.ndim(value(varargs[0])) == 0:
+        spacing = [varargs[0]] * len(axes)
+    elif len(varargs) == len(axes) and all(np.ndim(value(d)) == 0 for d in varargs):
+        spacing = list(varargs)
+    elif len(varargs) == len(axes):
+        unsupported_arg("gradient", "coordinate arrays (give uniform spacings as scalars)")
+    else:
+        raise TypeError("invalid number of arguments")
+    if edge_order not in (1, 2):
+        raise ValueError("'edge_order' greater than 2 not supported")
+    out = []
+    for ax, dx in zip(axes, spacing):
+        n = x.shape[ax]
+        if n < edge_order + 1:
+            raise ValueError("Shape of array too small to calculate a numerical gradient, at least "
+                             "(edge_order + 1) elements are required.")
+        dx = asarray(dx) if isinstance(dx, Tensor) else float(dx)
+
+        def s(k, ax=ax):
+            return along(x, ax, k)
+
+        mid = (s(slice(2, None)) - s(slice(None, -2))) / (2.0 * dx)
+        if edge_order == 1:
+            first = (s(slice(1, 2)) - s(slice(0, 1))) / dx
+            last = (s(slice(n - 1, n)) - s(slice(n - 2, n - 1))) / dx
+        else:
+            first = (-1.5 / dx) * s(slice(0, 1)) + (2.0 / dx) * s(slice(1, 2)) - (0.5 / dx) * s(slice(2, 3))
+            last = ((0.5 / dx) * s(slice(n - 3, n - 2)) + (-2.0 / dx) * s(slice(n - 2, n - 1))
+                    + (1.5 / dx) * s(slice(n - 1, n)))
+        out.append(_arr.concat([first, mid, last], axis=ax))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+@MAIN
+def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *, dtype=None):
+    """Covariance matrix of the variables in the rows of ``m`` (columns when ``rowvar=False``),
+    normalized by ``N - 1`` (``N`` with ``bias``, or ``N - ddof``). Weights are not supported.
+
+    >>> import gradtape.numpy as gtnp
+    >>> gtnp.cov(gtnp.asarray([[0.0, 1.0, 2.0], [2.0, 1.0, 0.0]])).numpy()
+    array([[ 1., -1.],
+           [-1.,  1.]])
+    """
+    if fweights is not None or aweights is not None:
+        unsupported_arg("cov", "fweights= and aweights=")
+    x = asarray(m)
+    if x.ndim > 2:
+        raise ValueError("m has more than 2 dimensions")
+    dt = np.result_type(x.dtype, np.float64) if dtype is None else np.dtype(dtype)
+    x = reshape(cast(x, dt), (1,) * (2 - x.ndim) + tuple(x.shape)) if x.ndim < 2 else cast(x, dt)
+    if not rowvar and x.shape[0] != 1:
+        x = _arr.transpose(x)
+    if y is not None:
+        yt = asarray(y)
+        if yt.ndim > 2:
+            raise ValueError("y has more than 2 dimensions")
+        yt = cast(yt, dt)
+        yt = reshape(yt, (1,) * (2 - yt.ndim) + tuple(yt.shape)) if yt.ndim < 2 else yt
+        if not rowvar and yt.shape[0] != 1:
+            yt = _arr.transpose(yt)
+        x = _arr.concat([x, yt], axis=0)
+    if ddof is None:
+        ddof = 0 if bias else 1
+    fact = _b.max(x.shape[1] - ddof, 0)
+    x = x - _red.reduce_mean(x, axis=1, keepdims=True)
+    c = _la.matmul(x, _m.conj(_arr.transpose(x))) * np.true_divide(1, fact)
+    return _arr.squeeze(c)
+
+
+@MAIN
+def corrcoef(x, y=None, rowvar=True, *, dtype=None):
+    """Pearson correlation coefficients: the covariance scaled to unit diagonal (and clipped to
+    [-1, 1] as in NumPy).
+
+    >>> import gradtape.numpy as gtnp
+    >>> gtnp.corrcoef(gtnp.asarray([[0.0, 1.0, 2.0], [0.0, 2.0, 4.5]])).numpy().round(4)
+    array([[1.    , 0.9979],
+           [0.9979, 1.    ]])
+    """
+    c = cov(x, y, rowvar, dtype=dtype)
+    if c.ndim == 0:
+        return c / c
+    d = _la.diag_part(c) if c.ndim == 2 else c
+    std = _m.sqrt(_m.real(d))
+    c = c / reshape(std, (-1, 1))
+    c = c / reshape(std, (1, -1))
+    if c.dtype.kind == "c":
+        return _m.complex(_m.minimum(_m.maximum(_m.real(c), -1.0), 1.0),
+                          _m.minimum(_m.maximum(_m.imag(c), -1.0), 1.0))
+    return _m.minimum(_m.maximum(c, -1.0), 1.0)
 
 
 # -- ufunc methods ------------------------------------------------------------------------------------

@@ -141,6 +141,7 @@ for _name, _what, _example in [
     ("all", "boolean", "bool(gtnp.all(gtnp.asarray([1.0, 2.0]) > 0))\n    True"),
     ("any", "boolean", "bool(gtnp.any(gtnp.asarray([1.0, 2.0]) > 1))\n    True"),
     ("digitize", "indices", "gtnp.digitize(gtnp.asarray([0.5, 1.5]), [1.0]).numpy()\n    array([0, 1])"),
+    ("isin", "boolean", "gtnp.isin(gtnp.asarray([1.0, 2.0]), [2.0]).numpy()\n    array([False,  True])"),
 ]:
     _nograd_fn(_name, getattr(np, _name), _NOGRAD_DOC.format(
         summary=f"NumPy's ``np.{_name}``.", what=_what, example=_example))
@@ -148,7 +149,8 @@ for _name, _what, _example in [
 
 def _value_fn(name, fn, example):
     def f(*args, **kwargs):
-        return fn(*[value(a) if isinstance(a, Tensor) else a for a in args], **kwargs)
+        return fn(*[value(a) if isinstance(a, Tensor) else a for a in args],
+                  **{k: value(v) if isinstance(v, Tensor) else v for k, v in kwargs.items()})
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"""NumPy's ``np.{name}`` on the values (a plain Python or NumPy result).
 
@@ -169,6 +171,18 @@ for _name, _example in [
     ("result_type", "gtnp.result_type(gtnp.ones(2, dtype=gtnp.float32), 1.0)\n    dtype('float32')"),
     ("iscomplexobj", "gtnp.iscomplexobj(gtnp.ones(2))\n    False"),
     ("isrealobj", "gtnp.isrealobj(gtnp.ones(2))\n    True"),
+    ("can_cast", "gtnp.can_cast(gtnp.ones(2, dtype=gtnp.float32), gtnp.float64)\n    True"),
+    ("min_scalar_type", "gtnp.min_scalar_type(gtnp.asarray(3))\n    dtype('uint8')"),
+    ("common_type", "gtnp.common_type(gtnp.ones(2, dtype=gtnp.float32))\n    <class 'numpy.float32'>"),
+    ("shares_memory", "gtnp.shares_memory(gtnp.ones(2), gtnp.ones(2))\n    False"),
+    ("may_share_memory", "gtnp.may_share_memory(gtnp.ones(2), gtnp.ones(2))\n    False"),
+    ("array2string", "gtnp.array2string(gtnp.asarray([1.0, 2.0]))\n    '[1. 2.]'"),
+    ("array_repr", "gtnp.array_repr(gtnp.asarray([1.0]))\n    'array([1.])'"),
+    ("array_str", "gtnp.array_str(gtnp.asarray([1.0]))\n    '[1.]'"),
+    ("save", "import io; gtnp.save(io.BytesIO(), gtnp.ones(2))"),
+    ("savez", "import io; gtnp.savez(io.BytesIO(), w=gtnp.ones(2))"),
+    ("savez_compressed", "import io; gtnp.savez_compressed(io.BytesIO(), gtnp.ones(2))"),
+    ("savetxt", "import io; gtnp.savetxt(io.StringIO(), gtnp.ones((2, 2)))"),
 ]:
     _value_fn(_name, getattr(np, _name), _example)
 

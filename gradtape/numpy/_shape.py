@@ -431,6 +431,70 @@ def unstack(x, /, *, axis=0):
     return tuple(_arr.unstack(x, axis=norm_axis(axis, x.ndim)))
 
 
+def _block_depth(a, where="arrays") -> int:
+    if isinstance(a, tuple):
+        raise TypeError(f"{where} is a tuple. Only lists can be used to arrange blocks, and np.block "
+                        "does not allow implicit conversion from tuple to ndarray.")
+    if not isinstance(a, list):
+        return 0
+    if not a:
+        raise ValueError(f"List at {where} cannot be empty")
+    depths = {_block_depth(v, f"{where}[{i}]") for i, v in enumerate(a)}
+    if len(depths) != 1:
+        raise ValueError("List depths are mismatched.")
+    return 1 + depths.pop()
+
+
+def _block_ndim(a) -> int:
+    return _b.max(_block_ndim(v) for v in a) if isinstance(a, list) else asarray(a).ndim
+
+
+@MAIN
+def block(arrays):
+    """Assemble a tensor from nested lists of blocks: the innermost lists are joined along the
+    last axis, the next along the second-to-last, and so on.
+
+    >>> import gradtape.numpy as gtnp
+    >>> gtnp.block([[gtnp.eye(2), gtnp.zeros((2, 1))], [gtnp.ones((1, 2)), gtnp.ones((1, 1))]]).shape
+    (3, 3)
+    """
+    depth = _block_depth(arrays)
+    nd = _b.max(depth, _block_ndim(arrays))
+
+    def build(a, level):
+        if isinstance(a, list):
+            return _arr.concat([build(v, level + 1) for v in a], axis=-(depth - level))
+        t = asarray(a)
+        return _arr.reshape(t, (1,) * (nd - t.ndim) + tuple(t.shape)) if t.ndim < nd else t
+
+    out = build(arrays, 0)
+    return _arr.identity(out) if depth == 0 else out
+
+
+@MAIN
+def apply_along_axis(func1d, axis, arr, *args, **kwargs):
+    """Apply ``func1d`` to each 1-D slice along ``axis`` and stack the results (which may have
+    any shape); ``func1d`` may use NumPy calls on the tensor slice, which are recorded.
+
+    >>> import numpy as np
+    >>> import gradtape.numpy as gtnp
+    >>> gtnp.apply_along_axis(lambda r: np.sum(r * r), 1, gtnp.ones((2, 3))).numpy()
+    array([3., 3.])
+    """
+    x = asarray(arr)
+    axis = norm_axis(axis, x.ndim)
+    y = moveaxis(x, axis, -1)
+    outer = tuple(y.shape[:-1])
+    if 0 in outer:
+        raise ValueError("Cannot apply_along_axis when any iteration dimensions are 0")
+    results = [asarray(func1d(y[idx], *args, **kwargs)) for idx in np.ndindex(*outer)]
+    res_shape = tuple(results[0].shape)
+    buff = _arr.reshape(_arr.stack(results, axis=0), outer + res_shape)
+    nb, nr = len(outer), len(res_shape)
+    perm = list(range(axis)) + list(range(nb, nb + nr)) + list(range(axis, nb))
+    return _perm(buff, perm)
+
+
 # -- repeating, reversing, rolling, padding -----------------------------------------------------------
 @MAIN
 def tile(A, reps):

@@ -273,6 +273,22 @@ ufunc("lcm", 2, lambda x, y: nograd(np.lcm, x, y))
 ufunc("matmul", 2, _matmul)
 
 
+def _matvec(a, v):
+    a, v = asarray(a), asarray(v)
+    r = _la.matmul(a, _arr.reshape(v, tuple(v.shape) + (1,)))
+    return r[..., 0]
+
+
+def _vecmat(v, a):
+    v, a = asarray(v), asarray(a)
+    r = _la.matmul(_arr.reshape(_m.conj(v), tuple(v.shape[:-1]) + (1, v.shape[-1])), a)
+    return r[..., 0, :]
+
+
+ufunc("matvec", 2, _matvec)
+ufunc("vecmat", 2, _vecmat)
+
+
 @MAIN
 def vecdot(x1, x2, /, *, axis=-1, out=None, dtype=None, **kwargs):
     """Vector dot product over ``axis``: ``sum(conj(x1) * x2, axis)`` (NumPy's ``np.vecdot``).
