@@ -229,6 +229,16 @@ def test_nan_functions_ignore_nan_in_value_and_gradient():
     assert tape.gradient(m, x).numpy().tolist() == [0.5, 0.0, 0.5]
     assert gtnp.nan_to_num(gtnp.asarray([np.inf, -np.inf])).numpy().tolist() == np.nan_to_num(
         [np.inf, -np.inf]).tolist()
+    a = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, np.nan]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for f in ("nanmax", "nanmin", "nanvar", "nanstd"):
+            np.testing.assert_array_equal(getattr(gtnp, f)(a, axis=1).numpy(), getattr(np, f)(a, axis=1))
+    y = gt.Variable(a[0])
+    with gt.GradientTape(persistent=True) as tape:
+        hi, sd = gtnp.nanmax(y), gtnp.nanstd(y)
+    assert tape.gradient(hi, y).numpy().tolist() == [0.0, 0.0, 1.0]
+    assert tape.gradient(sd, y).numpy().tolist() == [-0.5, 0.0, 0.5]
 
 
 def test_index_functions_return_tensors_without_gradient():

@@ -27,23 +27,23 @@ their own become float64/int64 (``gtnp.asarray([1.0])`` is float64, where ``gt.c
 is float32). Integer means and true divisions give float64. Gradients come back in each
 source's own dtype.
 
-**Coverage.** ``gtnp.__all__`` lists the functions; they cover NumPy's ufuncs (arithmetic,
+**Coverage.** ``gtnp.__all__`` lists the functions. They cover NumPy's ufuncs (arithmetic,
 powers, exponentials and logarithms, trigonometric and hyperbolic functions, comparisons,
-``maximum``/``minimum``/``fmax``/``fmin``, ``hypot``, ``logaddexp``, ``copysign``, ...),
+``maximum``/``minimum``/``fmax``/``fmin``, ``hypot``, ``logaddexp``, ``copysign``, ...);
 reductions (``sum``, ``prod``, ``mean``, ``max``, ``min``, ``var``, ``std``, ``average``,
-``ptp``, ``median``, ``quantile``, ``percentile``, ``nansum``, ``nanmean``, ``cov``,
-``corrcoef``), scans (``cumsum``, ``cumprod``), ``diff``, ``gradient``, ``trapezoid``, ``interp``,
-``convolve``, ``correlate``, ``polyval``, ``apply_along_axis``, shapes and joining (``reshape``,
-``transpose``, ``moveaxis``, ``expand_dims``, ``squeeze``, ``concatenate``, ``stack``, the
-``*stack`` and ``*split`` families, ``tile``, ``repeat``, ``flip``, ``roll``, ``rot90``,
-``pad``, ``block``), selection (``take``, ``take_along_axis``, ``sort``, ``where``, ``select``, ``clip``,
-``diag``, ``diagonal``, ``trace``, ``tril``, ``triu``), products (``dot``, ``vdot``,
-``inner``, ``outer``, ``matmul``, ``vecdot``, ``matvec``, ``vecmat``, ``tensordot``, ``einsum``,
-``kron``, ``cross``),
-creation (``array``, ``asarray``, ``zeros``, ``ones``, ``full``, ``eye``, ``arange``,
-``linspace``, ``logspace``, ``meshgrid``, ...) and :mod:`gradtape.numpy.linalg`. A function
-that needs a gradtape op the library lacks (e.g. ``cumsum`` before ``gt.math.cumsum`` exists)
-is left out and listed in ``gradtape.numpy._support.MISSING``.
+``ptp``, ``median``, ``quantile``, ``percentile``, the ``nan*`` reductions, ``cov``,
+``corrcoef``, ``bincount`` with weights); scans (``cumsum``, ``cumprod``, ``nancumsum``);
+``diff``, ``gradient``, ``trapezoid``, ``interp``, ``convolve``, ``correlate``, ``polyval``,
+``apply_along_axis``; shapes and joining (``reshape``, ``transpose``, ``moveaxis``,
+``expand_dims``, ``squeeze``, ``concatenate``, ``stack``, the ``*stack`` and ``*split``
+families, ``tile``, ``repeat``, ``flip``, ``roll``, ``rot90``, ``pad``, ``block``, ``append``,
+``delete``, ``insert``); selection (``take``, ``take_along_axis``, ``sort``, ``where``,
+``select``, ``clip``, ``diag``, ``diagonal``, ``trace``, ``tril``, ``triu``); products
+(``dot``, ``vdot``, ``inner``, ``outer``, ``matmul``, ``vecdot``, ``matvec``, ``vecmat``,
+``tensordot``, ``einsum``, ``kron``, ``cross``); creation (``array``, ``asarray``, ``zeros``,
+``ones``, ``full``, ``eye``, ``arange``, ``linspace``, ``logspace``, ``meshgrid``, ...); and
+:mod:`gradtape.numpy.linalg`. A function that needs a gradtape op the library lacks is left
+out and listed in ``gradtape.numpy._support.MISSING``.
 
 **Limits.**
 

@@ -308,6 +308,129 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     return _red.reduce_sum(x, axis=axes, keepdims=bool(keepdims)) / cnt
 
 
+def _nan_extremum(fn, fill, a, axis, keepdims, initial, where):
+    x = asarray(a)
+    if x.dtype.kind not in "fc":
+        return fn(x, axis, keepdims=keepdims, initial=initial, where=where)
+    nan = np.isnan(x._value)
+    r = fn(_arr.where(nan, np.asarray(fill, x.dtype), x), axis, keepdims=keepdims, initial=initial,
+           where=where)
+    all_nan = np.all(nan, axis=norm_axes(axis, x.ndim), keepdims=bool(keepdims))
+    return _arr.where(all_nan, np.asarray(np.nan, x.dtype), r) if np.any(all_nan) else r
+
+
+@MAIN
+def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=True):
+    """Maximum ignoring NaN (NaN for an all-NaN slice).
+
+    >>> import gradtape.numpy as gtnp
+    >>> float(gtnp.nanmax(gtnp.asarray([1.0, gtnp.nan, 3.0])))
+    3.0
+    """
+    no_out(out, "nanmax")
+    return _nan_extremum(_max, -np.inf, a, axis, keepdims, initial, where)
+
+
+@MAIN
+def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=True):
+    """Minimum ignoring NaN (NaN for an all-NaN slice).
+
+    >>> import gradtape.numpy as gtnp
+    >>> float(gtnp.nanmin(gtnp.asarray([1.0, gtnp.nan, 3.0])))
+    1.0
+    """
+    no_out(out, "nanmin")
+    return _nan_extremum(_min, np.inf, a, axis, keepdims, initial, where)
+
+
+@MAIN
+def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=None,
+           correction=None):
+    """Variance of the non-NaN elements, dividing by their count minus ``ddof``.
+
+    >>> import gradtape.numpy as gtnp
+    >>> float(gtnp.nanvar(gtnp.asarray([1.0, gtnp.nan, 3.0])))
+    1.0
+    """
+    no_out(out, "nanvar")
+    if _given(mean):
+        unsupported_arg("nanvar", "mean=")
+    if _given(correction):
+        if ddof != 0:
+            raise ValueError("ddof and correction can't be provided simultaneously.")
+        ddof = correction
+    x = _moments_input(a, dtype, where, "nanvar")
+    axes = norm_axes(axis, x.ndim)
+    xz, ok = _nan_zeroed(x, 0)
+    cnt = np.sum(ok, axis=axes, keepdims=True)
+    m = _red.reduce_sum(xz, axis=axes, keepdims=True) / cnt.astype(x.dtype)
+    d = _arr.where(ok, x - m, np.zeros((), x.dtype))
+    sq = _m.real(d * _m.conj(d)) if x.dtype.kind == "c" else d * d
+    n = np.maximum(np.sum(ok, axis=axes, keepdims=bool(keepdims)) - ddof, 0)
+    return _red.reduce_sum(sq, axis=axes, keepdims=bool(keepdims)) / n.astype(sq.dtype)
+
+
+@MAIN
+def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=None,
+           correction=None):
+    """Standard deviation of the non-NaN elements.
+
+    >>> import gradtape.numpy as gtnp
+    >>> float(gtnp.nanstd(gtnp.asarray([1.0, gtnp.nan, 3.0])))
+    1.0
+    """
+    no_out(out, "nanstd")
+    return _m.sqrt(nanvar(a, axis, dtype, None, ddof, keepdims, where=where, mean=mean,
+                          correction=correction))
+
+
+@MAIN(needs=("cumsum",))
+def nancumsum(a, axis=None, dtype=None, out=None):
+    """Cumulative sum treating NaN as zero.
+
+    >>> import gradtape.numpy as gtnp
+    >>> gtnp.nancumsum(gtnp.asarray([1.0, gtnp.nan, 2.0])).numpy()
+    array([1., 1., 3.])
+    """
+    no_out(out, "nancumsum")
+    return cumsum(_nan_zeroed(a, 0)[0], axis, dtype)
+
+
+@MAIN(needs=("cumprod",))
+def nancumprod(a, axis=None, dtype=None, out=None):
+    """Cumulative product treating NaN as one.
+
+    >>> import gradtape.numpy as gtnp
+    >>> gtnp.nancumprod(gtnp.asarray([2.0, gtnp.nan, 3.0])).numpy()
+    array([2., 2., 6.])
+    """
+    no_out(out, "nancumprod")
+    return cumprod(_nan_zeroed(a, 1)[0], axis, dtype)
+
+
+@MAIN(needs=("unsorted_segment_sum",))
+def bincount(x, /, weights=None, minlength=0):
+    """Count occurrences of each non-negative int; with ``weights``, sum the weights per value
+    (differentiable in the weights).
+
+    >>> import gradtape.numpy as gtnp
+    >>> gtnp.bincount([0, 2, 2], weights=gtnp.asarray([0.5, 1.0, 2.0])).numpy()
+    array([0.5, 0. , 3. ])
+    """
+    if weights is None:
+        return nograd(np.bincount, x, minlength=minlength)
+    ids = np.asarray(value(x))
+    if ids.ndim != 1:
+        raise ValueError("object too deep for desired array")
+    if ids.size and ids.min() < 0:
+        raise ValueError("'list' argument must have no negative elements")
+    w = asarray(weights)
+    if tuple(w.shape) != ids.shape:
+        raise ValueError("The weights and list don't have the same length.")
+    n = _b.max(int(ids.max()) + 1 if ids.size else 0, int(minlength))
+    return op("unsorted_segment_sum")(cast(w, np.float64), ids.astype(np.int64), n)
+
+
 # -- order statistics ---------------------------------------------------------------------------------
 _QMETHODS = ("linear", "lower", "higher", "midpoint", "nearest")
 

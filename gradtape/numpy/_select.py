@@ -142,6 +142,9 @@ for _name, _what, _example in [
     ("any", "boolean", "bool(gtnp.any(gtnp.asarray([1.0, 2.0]) > 1))\n    True"),
     ("digitize", "indices", "gtnp.digitize(gtnp.asarray([0.5, 1.5]), [1.0]).numpy()\n    array([0, 1])"),
     ("isin", "boolean", "gtnp.isin(gtnp.asarray([1.0, 2.0]), [2.0]).numpy()\n    array([False,  True])"),
+    ("ix_", "indices", "[t.shape for t in gtnp.ix_([0, 1], [2])]\n    [(2, 1), (1, 1)]"),
+    ("unravel_index", "indices", "[int(i) for i in gtnp.unravel_index(5, (2, 3))]\n    [1, 2]"),
+    ("ravel_multi_index", "indices", "int(gtnp.ravel_multi_index(([1], [2]), (2, 3))[0])\n    5"),
 ]:
     _nograd_fn(_name, getattr(np, _name), _NOGRAD_DOC.format(
         summary=f"NumPy's ``np.{_name}``.", what=_what, example=_example))

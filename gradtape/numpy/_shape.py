@@ -495,6 +495,79 @@ def apply_along_axis(func1d, axis, arr, *args, **kwargs):
     return _perm(buff, perm)
 
 
+@MAIN
+def append(arr, values, axis=None):
+    """``arr`` with ``values`` joined at the end (both flattened when ``axis`` is None).
+
+    >>> import gradtape.numpy as gtnp
+    >>> gtnp.append(gtnp.asarray([1.0, 2.0]), [[3.0]]).numpy()
+    array([1., 2., 3.])
+    """
+    x, v = asarray(arr), asarray(values)
+    if axis is None:
+        x = ravel(x) if x.ndim != 1 else x
+        v, axis = ravel(v), x.ndim - 1
+    return concatenate((x, v), axis=axis)
+
+
+def _axis_or_flat(arr, axis):
+    x = asarray(arr)
+    if axis is None:
+        return ravel(x), 0
+    return x, norm_axis(axis, x.ndim)
+
+
+@MAIN
+def delete(arr, obj, axis=None):
+    """``arr`` without the entries ``obj`` (an int, slice, int array or bool mask) along ``axis``.
+
+    >>> import gradtape.numpy as gtnp
+    >>> gtnp.delete(gtnp.asarray([1.0, 2.0, 3.0]), 1).numpy()
+    array([1., 3.])
+    """
+    x, axis = _axis_or_flat(arr, axis)
+    n = x.shape[axis]
+    keep = np.ones(n, dtype=np.bool_)
+    o = obj if isinstance(obj, slice) else np.asarray(value(obj))
+    if not isinstance(o, slice) and o.dtype == np.bool_:
+        if o.shape != (n,):
+            raise ValueError(f"boolean array argument obj to delete must be one dimensional and match "
+                             f"the axis length of {n}")
+        keep = ~o
+    else:
+        if not isinstance(o, slice) and o.size and (o.min() < -n or o.max() >= n):
+            raise IndexError(f"index {o.max() if o.max() >= n else o.min()} is out of bounds for "
+                             f"axis {axis} with size {n}")
+        keep[o] = False
+    return along(x, axis, np.flatnonzero(keep))
+
+
+@MAIN
+def insert(arr, obj, values, axis=None):
+    """``arr`` with ``values`` inserted before index ``obj`` (an int) along ``axis``; ``values``
+    are cast to ``arr``'s dtype and broadcast, as in NumPy. Several indices are not supported.
+
+    >>> import gradtape.numpy as gtnp
+    >>> gtnp.insert(gtnp.asarray([1.0, 3.0]), 1, 2.0).numpy()
+    array([1., 2., 3.])
+    """
+    x, axis = _axis_or_flat(arr, axis)
+    o = np.asarray(value(obj))
+    if o.size != 1 or o.dtype.kind not in "iu":
+        unsupported_arg("insert", "obj other than a single integer index")
+    n, i = x.shape[axis], int(o.reshape(()))
+    if not -n <= i <= n:
+        raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
+    i = i + n if i < 0 else i
+    v = cast(asarray(values), x.dtype)
+    v = _arr.reshape(v, (1,) * (x.ndim - v.ndim) + tuple(v.shape)) if v.ndim < x.ndim else v
+    if o.ndim == 0:
+        v = moveaxis(v, 0, axis)
+    slot = tuple(v.shape[axis] if d == axis else s for d, s in enumerate(x.shape))
+    v = broadcast_to(v, slot)
+    return _arr.concat([along(x, axis, slice(0, i)), v, along(x, axis, slice(i, None))], axis=axis)
+
+
 # -- repeating, reversing, rolling, padding -----------------------------------------------------------
 @MAIN
 def tile(A, reps):
