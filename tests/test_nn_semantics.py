@@ -310,3 +310,27 @@ def test_avg_pool_same_counts_only_real_elements():
     np.testing.assert_allclose(g.numpy()[0, :, :, 0], [
         [0.11111111, 0.11111111, 0.2777778, 0.16666667], [0.11111111, 0.11111111, 0.2777778, 0.16666667],
         [0.2777778, 0.2777778, 0.6944445, 0.4166667], [0.16666667, 0.16666667, 0.4166667, 0.25]], rtol=1e-6)
+
+
+def test_generic_pools_dispatch_on_rank():
+    x4, x3 = gt.ones((1, 4, 4, 2)), gt.ones((1, 4, 2))
+    assert gt.nn.max_pool(x4, 2, 2, "VALID").shape == (1, 2, 2, 2)
+    assert gt.nn.avg_pool(x3, 2, 1, "SAME").shape == (1, 4, 2)
+    assert gt.nn.max_pool(gt.ones((1, 2, 4, 4)), 2, 2, "VALID", data_format="NCHW").shape == (1, 2, 2, 2)
+    with pytest.raises(ValueError, match="rank"):
+        gt.nn.max_pool(gt.ones((4, 4)), 2, 2, "VALID")
+
+
+def test_small_cnn_second_order_against_finite_differences():
+    rng = np.random.default_rng(3)
+    labels = np.array([1, 0])
+
+    def loss(x, k1, k2, w):
+        h = gt.nn.max_pool2d(gt.nn.elu(gt.nn.conv2d(x, k1, 1, "SAME")), 2, 2, "VALID")
+        h = gt.nn.avg_pool2d(gt.nn.softplus(gt.nn.conv2d(h, k2, [1, 2], "SAME", dilations=1)), 2, 1, "SAME")
+        logits = gt.reshape(h, (2, -1)) @ w
+        return gt.reduce_mean(gt.nn.sparse_softmax_cross_entropy_with_logits(labels, logits))
+
+    args = [rng.standard_normal((2, 6, 6, 2)), rng.standard_normal((3, 3, 2, 3)) * 0.5,
+            rng.standard_normal((2, 2, 3, 2)) * 0.5, rng.standard_normal((12, 3)) * 0.5]
+    gt.test.check_gradients(loss, args, order=2)

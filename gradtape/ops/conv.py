@@ -24,10 +24,16 @@ from .array import reshape, transpose
 
 # -- geometry ------------------------------------------------------------------------------
 def _pad(x, padding, value=0):
-    if not any(a or b for a, b in padding):
+    """``x`` (N, H, W, C) with ``padding`` ((top, bottom), (left, right)) of ``value`` around."""
+    (pt, pb), (pl, pr) = padding
+    if not (pt or pb or pl or pr):
         return x
-    pw = ((0, 0),) + tuple(padding) + ((0, 0),)
-    return np.pad(x, pw, constant_values=value)
+    n, h, w, c = x.shape
+    out = np.empty((n, h + pt + pb, w + pl + pr, c), dtype=x.dtype)
+    out[:, :pt], out[:, pt + h:] = value, value
+    out[:, pt:pt + h, :pl], out[:, pt:pt + h, pl + w:] = value, value
+    out[:, pt:pt + h, pl:pl + w] = x
+    return out
 
 
 def _windows(xp, ksize, out, strides, dilations):
@@ -60,52 +66,113 @@ def _crop(xp, padding, shape):
 
 
 # -- convolution primitives (NHWC input, HWIO filter, explicit padding) ------------------------
+def _im2col(x, padding, ksize, out, strides, dilations):
+    """The windows of the padded input as a ``(N * Ho * Wo, kh * kw * C)`` matrix (one copy).
+
+    With one input channel and unit width stride, the transposed matrix is gathered instead
+    (contiguous runs, several times faster) and returned as its Fortran-ordered transpose.
+    """
+    view = _windows(_pad(x, padding), ksize, out, strides, dilations)
+    c = x.shape[3]
+    rows, k = x.shape[0] * out[0] * out[1], ksize[0] * ksize[1] * c
+    if c == 1 and strides[1] == 1:
+        return np.ascontiguousarray(view.transpose(3, 4, 5, 0, 1, 2)).reshape(k, rows).T
+    return view.reshape(rows, k)
+
+
+def _conv_out(x_shape, w_shape, strides, dilations, padding):
+    return tuple(_out_size(x_shape[1 + d], w_shape[d], strides[d], dilations[d], padding[d])
+                 for d in range(2))
+
+
+def _chunks(x, k, out):
+    """Batch ranges whose window matrices take about 2 MB: each is built and consumed while it
+    is in cache, and the temporaries stay small enough to be reused by the allocator."""
+    per = max(1, out[0] * out[1] * k * x.dtype.itemsize)
+    step = max(1, (2 << 20) // per)
+    return [(b, min(b + step, x.shape[0])) for b in range(0, x.shape[0], step)] or [(0, 0)]
+
+
 def _conv_fwd(x, w, strides, dilations, padding, depthwise):
-    n, h, wd, c = x.shape
-    kh, kw = w.shape[:2]
-    out = (_out_size(h, kh, strides[0], dilations[0], padding[0]),
-           _out_size(wd, kw, strides[1], dilations[1], padding[1]))
-    cols = _windows(_pad(x, padding), (kh, kw), out, strides, dilations)
+    n, c = x.shape[0], x.shape[3]
+    out = _conv_out(x.shape, w.shape, strides, dilations, padding)
     if depthwise:
+        cols = _windows(_pad(x, padding), w.shape[:2], out, strides, dilations)
         y = np.einsum("nhwijc,ijcm->nhwcm", cols, w, optimize=True)
-        return y.reshape(n, out[0], out[1], -1)
-    k = kh * kw * c
-    y = cols.reshape(n * out[0] * out[1], k) @ w.reshape(k, -1)
-    return y.reshape(n, out[0], out[1], -1)
+        return y.reshape(n, out[0], out[1], c * w.shape[3])
+    k = w.shape[0] * w.shape[1] * c
+    w2 = w.reshape(k, w.shape[3])
+    per = out[0] * out[1]
+    y = np.empty((n * per, w.shape[3]), dtype=np.result_type(x, w))
+    for b0, b1 in _chunks(x, k, out):
+        cols = _im2col(x[b0:b1], padding, w.shape[:2], out, strides, dilations)
+        np.matmul(cols, w2, out=y[b0 * per:b1 * per])
+    return y.reshape(n, out[0], out[1], w.shape[3])
+
+
+def _overlap(i, d, s, pad, n_in, n_out):
+    """Window offset ``i`` along one axis: the output range ``[lo, hi)`` whose taps land inside
+    the unpadded input, and the input index of the first one (None: none do)."""
+    first = i * d - pad  # input index tapped by output 0
+    lo = max(0, -(first // s)) if first < 0 else 0
+    hi = min(n_out, (n_in - 1 - first) // s + 1) if n_in - 1 - first >= 0 else 0
+    if hi <= lo:
+        return None
+    return lo, hi, first + lo * s
 
 
 def _conv_bpi_fwd(g, w, input_shape, strides, dilations, padding, depthwise):
+    """Scatter-add each window offset's contribution straight into the unpadded gradient."""
     n, h, wd, c = input_shape
     kh, kw = w.shape[:2]
     out = g.shape[1:3]
-    (pt, pb), (pl, pr) = padding
-    dxp = np.zeros((n, h + pt + pb, wd + pl + pr, c), dtype=np.result_type(g, w))
+    sh, sw = strides
+    dt = np.result_type(g, w)
+    parts = []
+    for i in range(kh):
+        r = _overlap(i, dilations[0], sh, padding[0][0], h, out[0])
+        for j in range(kw):
+            q = _overlap(j, dilations[1], sw, padding[1][0], wd, out[1])
+            if r is not None and q is not None:
+                full = (sh == 1 and r[1] - r[0] == h) and (sw == 1 and q[1] - q[0] == wd)
+                parts.append((not full, i, j, r, q))
+    parts.sort()  # an offset that covers the whole input (if any) first: assigned, not added
+    dx = None if parts and not parts[0][0] else np.zeros(input_shape, dtype=dt)
     if depthwise:
-        dcols = np.einsum("nhwcm,ijcm->nhwijc", g.reshape(n, out[0], out[1], c, -1), w,
+        dcols = np.einsum("nhwcm,ijcm->nhwijc", g.reshape(n, out[0], out[1], c, w.shape[3]), w,
                           optimize=True)
-        for (i, j), idx in _offsets((kh, kw), out, strides, dilations):
-            dxp[idx] += dcols[:, :, :, i, j, :]
     else:
-        # One product per window offset, each written contiguously, then added in place: this
-        # beats one big product followed by strided adds.
-        g2 = g.reshape(-1, g.shape[3])
+        g2 = g.reshape(n * out[0] * out[1], g.shape[3])
         wt = np.ascontiguousarray(np.swapaxes(w, 2, 3))
-        for (i, j), idx in _offsets((kh, kw), out, strides, dilations):
-            dxp[idx] += (g2 @ wt[i, j]).reshape(n, out[0], out[1], c)
-    return _crop(dxp, padding, input_shape)
+    for _, i, j, (a0, a1, r0), (b0, b1, q0) in parts:
+        # one product per offset, written contiguously, beats one big product + strided adds
+        part = dcols[:, :, :, i, j, :] if depthwise else (g2 @ wt[i, j]).reshape(n, out[0], out[1], c)
+        src = part[:, a0:a1, b0:b1, :]
+        if dx is None:
+            dx = np.ascontiguousarray(src, dtype=dt)
+            continue
+        dx[:, r0:r0 + sh * (a1 - a0 - 1) + 1:sh, q0:q0 + sw * (b1 - b0 - 1) + 1:sw, :] += src
+    return dx
 
 
 def _conv_bpf_fwd(x, g, filter_shape, strides, dilations, padding, depthwise):
     kh, kw, c, o = filter_shape
     out = g.shape[1:3]
-    cols = _windows(_pad(x, padding), (kh, kw), out, strides, dilations)
     if depthwise:
-        n = x.shape[0]
-        return np.einsum("nhwijc,nhwcm->ijcm", cols, g.reshape(n, out[0], out[1], c, o),
+        cols = _windows(_pad(x, padding), (kh, kw), out, strides, dilations)
+        return np.einsum("nhwijc,nhwcm->ijcm", cols, g.reshape(x.shape[0], out[0], out[1], c, o),
                          optimize=True)
     k = kh * kw * c
-    dw = g.reshape(-1, g.shape[3]).T @ cols.reshape(-1, k)
-    return np.ascontiguousarray(dw.T).reshape(filter_shape)
+    g2 = g.reshape(x.shape[0] * out[0] * out[1], o)
+    per = out[0] * out[1]
+    dw = None
+    for b0, b1 in _chunks(x, k, out):
+        cols = _im2col(x[b0:b1], padding, (kh, kw), out, strides, dilations)
+        gc = g2[b0 * per:b1 * per]
+        # the contiguous operand first: BLAS is much slower with a long transposed one
+        part = cols.T @ gc if not cols.flags.c_contiguous else (gc.T @ cols).T
+        dw = part if dw is None else dw.__iadd__(part)
+    return np.ascontiguousarray(dw).reshape(filter_shape)
 
 
 def _conv_dx(m, g, ans, x, w, **a):
@@ -154,25 +221,46 @@ def _low(dtype):
 
 
 def _max_pool_fwd(x, ksize, strides, padding):
-    """The maxima and, per window, the row-major offset of the first maximum (TensorFlow's
-    choice with ties); the second output only feeds the gradient."""
+    """The maxima and, per window, the row-major offset of its first maximum (TensorFlow's
+    choice with ties); the second output only feeds the gradient.
+
+    A pairwise tournament over the window offsets: the later half of a pair wins only when
+    strictly greater, so ties keep the earlier offset.
+    """
     xp = _pad(x, padding, _low(x.dtype))
-    offs = list(_offsets(ksize, _pool_out(x.shape, ksize, strides, padding), strides))
-    out = xp[offs[0][1]].copy()
-    arg = np.zeros(out.shape, np.uint8 if len(offs) <= 256 else np.int32)
-    for k, (_, idx) in enumerate(offs[1:], 1):
-        s = xp[idx]
-        upd = s > out
-        np.copyto(arg, k, where=upd)
-        np.copyto(out, s, where=upd)
-    return out, arg
+    slices = [xp[idx] for _, idx in _offsets(ksize, _pool_out(x.shape, ksize, strides, padding), strides)]
+    dt = np.uint8 if len(slices) <= 256 else np.int32
+    items = [(sl, k, False) for k, sl in enumerate(slices)]  # (max, offset, max is ours to reuse)
+    while len(items) > 1:
+        nxt = []
+        for a in range(0, len(items) - 1, 2):
+            (ma, ka, own), (mb, kb, _) = items[a], items[a + 1]
+            win = mb > ma
+            m = np.maximum(ma, mb, out=ma if own else None)
+            if isinstance(ka, int):  # two single offsets, kb == ka + 1
+                k = win.view(np.uint8) if dt is np.uint8 else win.astype(dt)
+                if ka:
+                    k += dt(ka)
+            else:
+                k = np.where(win, kb, ka)
+            nxt.append((m, k, True))
+        if len(items) % 2:
+            nxt.append(items[-1])
+        items = nxt
+    m, k, own = items[0]
+    if not own:
+        m, k = m.copy(), np.zeros(m.shape, dt)
+    return m, k
 
 
 def _max_pool_grad_fwd(arg, g, input_shape, ksize, strides, padding):
     (pt, pb), (pl, pr) = padding
     n, h, w, c = input_shape
-    dxp = np.zeros((n, h + pt + pb, w + pl + pr, c), dtype=np.result_type(g))
+    size = (n, h + pt + pb, w + pl + pr, c)
     overlap = any(k > s for k, s in zip(ksize, strides))
+    tiles = ksize == strides and all(o * k == p for o, k, p in zip(arg.shape[1:3], ksize, size[1:3]))
+    # windows that tile the padded input write every element: no need to clear it first
+    dxp = (np.empty if tiles else np.zeros)(size, dtype=np.result_type(g))
     for k, (_, idx) in enumerate(_offsets(ksize, arg.shape[1:3], strides)):
         if overlap:
             dxp[idx] += np.where(arg == k, g, 0)
@@ -316,8 +404,8 @@ def _padding(padding, sizes, ksize, strides, dilations, channels_last, op, expli
             raise ValueError(f"{op}: explicit padding must be [0, 0] in the batch and channel "
                              f"dimensions and non-negative, got {padding!r}")
         pads = tuple(p[1:-1] if channels_last else p[2:])
-    for n, k, s, d, pd in zip(sizes, ksize, strides, dilations, pads):
-        if _out_size(n, k, s, d, pd) < 1 and n + pd[0] + pd[1] < (k - 1) * d + 1:
+    for n, k, d, pd in zip(sizes, ksize, dilations, pads):
+        if n + pd[0] + pd[1] < (k - 1) * d + 1 and not (isinstance(padding, str) and p == "SAME"):
             raise ValueError(f"{op}: the window ({k}, dilated to {(k - 1) * d + 1}) is larger than "
                              f"the padded input ({n + pd[0] + pd[1]}): the output size would be "
                              "negative")
@@ -330,7 +418,7 @@ def _as_float(x, op, arg):
     else:
         a = to_array(x)
         t = Tensor(a.astype(np.float32) if a.dtype.kind in "iub" else a)
-    if t.dtype.kind not in "fc":
+    if t.dtype.kind != "f":
         raise TypeError(f"{op}: {arg} must be a floating point tensor, got dtype {t.dtype.name}")
     return t
 
@@ -539,5 +627,34 @@ def avg_pool1d(input, ksize, strides, padding, data_format: str = "NWC", name=No
     return _pool(_avg_pool, input, ksize, strides, padding, data_format, 1, "avg_pool1d", False)
 
 
-__all__ = ["conv1d", "conv2d", "conv2d_transpose", "depthwise_conv2d", "max_pool1d", "max_pool2d",
-           "avg_pool1d", "avg_pool2d"]
+def _by_rank(f1, f2, input, ksize, strides, padding, data_format, op):  # noqa: A002
+    nd = input.ndim if hasattr(input, "ndim") else np.ndim(input)
+    if nd not in (3, 4):
+        raise ValueError(f"{op}: input must have rank 3 (1-D pooling) or 4 (2-D), got rank {nd}")
+    if data_format is None:
+        data_format = "NWC" if nd == 3 else "NHWC"
+    return (f1 if nd == 3 else f2)(input, ksize, strides, padding, data_format)
+
+
+def max_pool(input, ksize, strides, padding, data_format=None, name=None):  # noqa: A002
+    """:func:`max_pool1d` or :func:`max_pool2d`, chosen by the rank of ``input`` (3 or 4).
+
+    >>> import gradtape as gt
+    >>> gt.nn.max_pool(gt.ones((1, 4, 4, 1)), 2, 2, "VALID").shape
+    (1, 2, 2, 1)
+    """
+    return _by_rank(max_pool1d, max_pool2d, input, ksize, strides, padding, data_format, "max_pool")
+
+
+def avg_pool(input, ksize, strides, padding, data_format=None, name=None):  # noqa: A002
+    """:func:`avg_pool1d` or :func:`avg_pool2d`, chosen by the rank of ``input`` (3 or 4).
+
+    >>> import gradtape as gt
+    >>> gt.nn.avg_pool(gt.ones((1, 4, 1)), 2, 2, "VALID").shape
+    (1, 2, 1)
+    """
+    return _by_rank(avg_pool1d, avg_pool2d, input, ksize, strides, padding, data_format, "avg_pool")
+
+
+__all__ = ["conv1d", "conv2d", "conv2d_transpose", "depthwise_conv2d", "max_pool", "max_pool1d",
+           "max_pool2d", "avg_pool", "avg_pool1d", "avg_pool2d"]

@@ -298,42 +298,110 @@ class Generator:
 
     @classmethod
     def from_seed(cls, seed, alg=None) -> "Generator":
-        """A generator whose draws are determined by ``seed``."""
+        """A generator whose draws are determined by ``seed``.
+
+        >>> import gradtape as gt
+        >>> g = gt.random.Generator.from_seed(7)
+        """
         return cls(int(_scalar(seed)))
 
     @classmethod
     def from_non_deterministic_state(cls, alg=None) -> "Generator":
-        """A generator seeded from the operating system's entropy."""
+        """A generator seeded from the operating system's entropy.
+
+        >>> import gradtape as gt
+        >>> g = gt.random.Generator.from_non_deterministic_state()
+        """
         return cls(None)
 
     def reset_from_seed(self, seed) -> None:
-        """Restart the stream as if freshly created by ``from_seed(seed)``."""
+        """Restart the stream as if freshly created by ``from_seed(seed)``.
+
+        >>> import gradtape as gt
+        >>> g = gt.random.Generator.from_seed(1)
+        >>> a = g.normal([2])
+        >>> g.reset_from_seed(1)
+        >>> bool((g.normal([2]).numpy() == a.numpy()).all())
+        True
+        """
         self._seed = int(_scalar(seed))
         self._rng = _philox(self._seed, 4)
 
     def normal(self, shape, mean=0.0, stddev=1.0, dtype=np.float32, name=None) -> Tensor:
-        """Normal samples."""
+        """Normal samples.
+
+        >>> import gradtape as gt
+        >>> gt.random.Generator.from_seed(1).normal([2, 2], dtype=gt.float64).dtype
+        dtype('float64')
+        """
         return _normal(self._rng, shape, mean, stddev, dtype, "Generator.normal")
 
     def uniform(self, shape, minval=0, maxval=None, dtype=np.float32, name=None) -> Tensor:
-        """Uniform samples in ``[minval, maxval)``; integer dtypes need ``maxval``."""
+        """Uniform samples in ``[minval, maxval)``; integer dtypes need ``maxval``.
+
+        >>> import gradtape as gt
+        >>> gt.random.Generator.from_seed(1).uniform([3], 0, 5, dtype=gt.int32).shape
+        (3,)
+        """
         return _uniform(self._rng, shape, minval, maxval, dtype, "Generator.uniform")
 
     def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=np.float32, name=None) -> Tensor:
-        """Normal samples within 2 standard deviations of the mean."""
+        """Normal samples within 2 standard deviations of the mean.
+
+        >>> import gradtape as gt
+        >>> x = gt.random.Generator.from_seed(1).truncated_normal([100])
+        >>> bool((abs(x.numpy()) <= 2).all())
+        True
+        """
         return _truncated_normal(self._rng, shape, mean, stddev, dtype, "Generator.truncated_normal")
 
     def make_seeds(self, count: int = 1) -> Tensor:
-        """``[2, count]`` int64 seeds for the stateless ops."""
+        """``[2, count]`` int64 seeds for the stateless ops.
+
+        >>> import gradtape as gt
+        >>> s = gt.random.Generator.from_seed(1).make_seeds(2)
+        >>> gt.random.stateless_normal([3], seed=s[:, 0]).shape
+        (3,)
+        """
         return wrap(self._rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, (2, int(count)),
                                        dtype=np.int64, endpoint=True))
 
     def split(self, count: int = 1) -> list:
-        """``count`` new independent generators (this one's state advances)."""
+        """``count`` new independent generators (this one's state advances).
+
+        >>> import gradtape as gt
+        >>> a, b = gt.random.Generator.from_seed(1).split(2)
+        """
         return [Generator(_rng=np.random.Generator(np.random.Philox(
             key=self._rng.integers(0, 2 ** 63, 2, dtype=np.uint64)))) for _ in range(int(count))]
 
 
-__all__ = ["set_seed", "normal", "uniform", "truncated_normal", "categorical", "shuffle",
-           "stateless_normal", "stateless_uniform", "stateless_truncated_normal",
-           "stateless_categorical", "Generator"]
+_global_generator: list = []
+
+
+def get_global_generator() -> Generator:
+    """The process-wide :class:`Generator` (created from nondeterministic state on first use).
+
+    >>> import gradtape as gt
+    >>> x = gt.random.get_global_generator().normal([2])
+    """
+    if not _global_generator:
+        _global_generator.append(Generator.from_non_deterministic_state())
+    return _global_generator[0]
+
+
+def set_global_generator(generator: Generator) -> None:
+    """Replace the process-wide :class:`Generator`.
+
+    >>> import gradtape as gt
+    >>> gt.random.set_global_generator(gt.random.Generator.from_seed(3))
+    """
+    if not isinstance(generator, Generator):
+        raise TypeError("set_global_generator: expected a gt.random.Generator, got "
+                        f"{type(generator).__name__}")
+    _global_generator[:] = [generator]
+
+
+__all__ = ["set_seed", "get_global_generator", "set_global_generator", "normal", "uniform",
+           "truncated_normal", "categorical", "shuffle", "stateless_normal", "stateless_uniform",
+           "stateless_truncated_normal", "stateless_categorical", "Generator"]

@@ -98,7 +98,7 @@ EXPLICIT = [[0, 0], [1, 2], [0, 1], [0, 0]]
 
 CONV_ROWS = [
     Row("conv2d_same", lambda x, w: gt.nn.conv2d(x, w, 1, "SAME"),
-        lambda x, w: _ref_conv2d(x, w), [(X, W), ((1, 4, 4, 1), (1, 1, 1, 2))]),
+        lambda x, w: _ref_conv2d(x, w), [(X, W), ((1, 4, 4, 1), (1, 1, 1, 2)), ((0, 4, 4, 2), W)]),
     Row("conv2d_valid_stride2", lambda x, w: gt.nn.conv2d(x, w, 2, "VALID"),
         lambda x, w: _ref_conv2d(x, w, (2, 2), "VALID"), [(X, W), (X6, (2, 3, 2, 2))]),
     Row("conv2d_same_stride2", lambda x, w: gt.nn.conv2d(x, w, [1, 2, 2, 1], "SAME"),
@@ -140,7 +140,8 @@ CONV_ROWS = [
 
 POOL_ROWS = [
     Row("max_pool2d_valid", lambda x: gt.nn.max_pool2d(x, 2, 2, "VALID"),
-        lambda x: _ref_pool(x, (2, 2), (2, 2), "VALID", "max"), [((2, 4, 4, 2),), ((1, 5, 5, 1),)]),
+        lambda x: _ref_pool(x, (2, 2), (2, 2), "VALID", "max"),
+        [((2, 4, 4, 2),), ((1, 5, 5, 1),), ((0, 2, 2, 1),)]),
     Row("max_pool2d_same_overlapping", lambda x: gt.nn.max_pool2d(x, 3, 1, "SAME"),
         lambda x: _ref_pool(x, (3, 3), (1, 1), "SAME", "max"), [((2, 4, 4, 2),)]),
     Row("max_pool2d_same_stride2", lambda x: gt.nn.max_pool2d(x, [1, 3, 2, 1], [1, 2, 2, 1], "SAME"),
