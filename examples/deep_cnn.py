@@ -3,13 +3,14 @@
 The 1,797 8x8 grey-level digits that ship with scikit-learn (no download) are split into a
 stratified training set and a held-out test set (25%). The network is two VGG-style blocks,
 ``[Conv2D - BatchNormalization - ReLU] x 2 - MaxPool2D``, with 32 then 64 channels, followed by
-``Flatten - Dropout - Dense(128) - BatchNormalization - ReLU - Dropout - Dense(10)``: nine
-layers with weights. Training uses ``training=True`` (batch statistics, dropout on) and
-evaluation ``training=False`` (moving averages, dropout off), Adam with a cosine learning-rate
-schedule, a small weight decay, and random one-pixel shifts of the training images.
+``Flatten - Dropout - Dense(128) - BatchNormalization - ReLU - Dropout - Dense(10)``: six
+convolutional and dense layers and five batch normalizations. Training uses ``training=True``
+(batch statistics, dropout on) and evaluation ``training=False`` (moving averages, dropout
+off), AdamW (Adam with a small decoupled weight decay) with a cosine learning-rate schedule,
+and random one-pixel shifts of the training images.
 
-    python examples/deep_cnn.py                   # full size: about 97-99% test accuracy
-    python examples/deep_cnn.py --epochs 2 --width 8 --train-size 300   # a quick look
+    python examples/deep_cnn.py                   # full size: 99.3% test accuracy, ~15 s
+    python examples/deep_cnn.py --epochs 3 --width 8 --dense 32 --shift 0   # a quick look
 
 ``main(argv)`` returns a dict with the test accuracy, the loss history and the time taken.
 """

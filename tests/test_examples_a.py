@@ -117,6 +117,7 @@ def test_vae_elbo_improves_and_writes_png(vae, tmp_path, capsys):
     assert h["test_elbo"][-1] > h["test_elbo"][0]
     assert h["train_elbo"][-1] > h["train_elbo"][0]
     assert r["test_kl"] > 1.0                               # the latent code is used
+    assert r["test_reconstruction"] < r["reconstruction_ceiling"] < 0
     png = out / "vae_digits.png"
     assert r["files"] == [str(png)] and png.stat().st_size > 10_000
     with open(png, "rb") as f:
