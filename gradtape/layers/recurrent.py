@@ -98,10 +98,13 @@ class _RNN(Layer):
         if bias is not None:
             xz = xz + bias
         xz = gt.reshape(xz, (t, b, self.kernel.shape[1]))
+        # One unstack (its gradient is one stack), not a slice per step (each slice's gradient
+        # would be a zero array of the whole sequence).
+        xs = gt.unstack(xz, axis=0) if t else []
         steps = range(t - 1, -1, -1) if self.go_backwards else range(t)
         outputs = []
         for k in steps:
-            out, states = self._step(xz[k], states)
+            out, states = self._step(xs[k], states)
             if self.return_sequences:
                 outputs.append(out)
         if t == 0:
@@ -180,16 +183,12 @@ class LSTM(_RNN):
 
     def _step(self, xz_t, states):
         h, c = states
-        u = self.units
         z = xz_t + gt.matmul(h, self.recurrent_kernel)
-        if self.recurrent_activation is activations.sigmoid:
-            s = gt.sigmoid(z)  # one op for the i, f and o gates (and an unused c part)
-            i, f, o = s[:, :u], s[:, u:2 * u], s[:, 3 * u:]
-        else:
-            i = self.recurrent_activation(z[:, :u])
-            f = self.recurrent_activation(z[:, u:2 * u])
-            o = self.recurrent_activation(z[:, 3 * u:])
-        c = f * c + i * self.activation(z[:, 2 * u:3 * u])
+        zi, zf, zc, zo = gt.split(z, 4, axis=-1)  # one op; its gradient is one concat
+        i = self.recurrent_activation(zi)
+        f = self.recurrent_activation(zf)
+        o = self.recurrent_activation(zo)
+        c = f * c + i * self.activation(zc)
         h = o * self.activation(c)
         return h, [h, c]
 
@@ -229,17 +228,17 @@ class GRU(_RNN):
     def _step(self, xz_t, states):
         (h,) = states
         u = self.units
+        x_zr, x_h = gt.split(xz_t, [2 * u, u], axis=-1)
         if self.reset_after:
             inner = gt.matmul(h, self.recurrent_kernel)
             if self.use_bias:
                 inner = inner + self.bias[1]
-            zr = self.recurrent_activation(xz_t[:, :2 * u] + inner[:, :2 * u])
-            z, r = zr[:, :u], zr[:, u:]
-            hh = self.activation(xz_t[:, 2 * u:] + r * inner[:, 2 * u:])
+            in_zr, in_h = gt.split(inner, [2 * u, u], axis=-1)
+            z, r = gt.split(self.recurrent_activation(x_zr + in_zr), 2, axis=-1)
+            hh = self.activation(x_h + r * in_h)
         else:
-            rk = self.recurrent_kernel
-            zr = self.recurrent_activation(xz_t[:, :2 * u] + gt.matmul(h, rk[:, :2 * u]))
-            z, r = zr[:, :u], zr[:, u:]
-            hh = self.activation(xz_t[:, 2 * u:] + gt.matmul(r * h, rk[:, 2 * u:]))
+            rk_zr, rk_h = gt.split(self.recurrent_kernel, [2 * u, u], axis=-1)
+            z, r = gt.split(self.recurrent_activation(x_zr + gt.matmul(h, rk_zr)), 2, axis=-1)
+            hh = self.activation(x_h + gt.matmul(r * h, rk_h))
         h = z * h + (1.0 - z) * hh
         return h, [h]
