@@ -334,3 +334,15 @@ def test_small_cnn_second_order_against_finite_differences():
     args = [rng.standard_normal((2, 6, 6, 2)), rng.standard_normal((3, 3, 2, 3)) * 0.5,
             rng.standard_normal((2, 2, 3, 2)) * 0.5, rng.standard_normal((12, 3)) * 0.5]
     gt.test.check_gradients(loss, args, order=2)
+
+
+def test_max_pool_gradient_routes_non_finite_cotangents_only_to_the_argmax():
+    x = gt.constant(np.arange(16.0).reshape(1, 4, 4, 1))
+    for k, s in ((2, 2), (3, 1)):
+        with gt.GradientTape() as tape:
+            tape.watch(x)
+            y = gt.nn.max_pool2d(x, k, s, "SAME")
+        u = np.ones(y.shape)
+        u.flat[0] = np.inf
+        g = tape.gradient(y, x, output_gradients=gt.constant(u)).numpy()
+        assert np.isinf(g).sum() == 1 and not np.isnan(g).any()

@@ -86,10 +86,10 @@ def _conv_out(x_shape, w_shape, strides, dilations, padding):
 
 
 def _chunks(x, k, out):
-    """Batch ranges whose window matrices take about 2 MB: each is built and consumed while it
+    """Batch ranges whose window matrices take about 1 MB: each is built and consumed while it
     is in cache, and the temporaries stay small enough to be reused by the allocator."""
     per = max(1, out[0] * out[1] * k * x.dtype.itemsize)
-    step = max(1, (2 << 20) // per)
+    step = max(1, (1 << 20) // per)
     return [(b, min(b + step, x.shape[0])) for b in range(0, x.shape[0], step)] or [(0, 0)]
 
 
@@ -241,8 +241,10 @@ def _max_pool_fwd(x, ksize, strides, padding):
                 k = win.view(np.uint8) if dt is np.uint8 else win.astype(dt)
                 if ka:
                     k += dt(ka)
-            else:
-                k = np.where(win, kb, ka)
+            else:  # k = where(win, kb, ka), as arithmetic (much faster than np.where)
+                d = np.subtract(kb if not isinstance(kb, int) else dt(kb), ka)
+                np.multiply(d, win, out=d)
+                k = np.add(ka, d, out=ka)
             nxt.append((m, k, True))
         if len(items) % 2:
             nxt.append(items[-1])
@@ -261,19 +263,36 @@ def _max_pool_grad_fwd(arg, g, input_shape, ksize, strides, padding):
     tiles = ksize == strides and all(o * k == p for o, k, p in zip(arg.shape[1:3], ksize, size[1:3]))
     # windows that tile the padded input write every element: no need to clear it first
     dxp = (np.empty if tiles else np.zeros)(size, dtype=np.result_type(g))
+    pick = _picker(g)
     for k, (_, idx) in enumerate(_offsets(ksize, arg.shape[1:3], strides)):
         if overlap:
-            dxp[idx] += np.where(arg == k, g, 0)
+            dxp[idx] += pick(arg == k, g)
         else:
-            np.multiply(arg == k, g, out=dxp[idx])
+            pick(arg == k, g, out=dxp[idx])
     return _crop(dxp, padding, input_shape)
+
+
+def _picker(v):
+    """``pick(mask, v)``: ``v`` where ``mask``, else 0. A product is ~9x faster than np.where, but
+    turns inf/nan at unpicked places into nan, so it is used only for finite values."""
+    if np.isfinite(v).all():
+        return np.multiply
+
+    def where(mask, v, out=None):
+        r = np.where(mask, v, 0)
+        if out is None:
+            return r
+        out[...] = r
+        return out
+    return where
 
 
 def _max_pool_gg_fwd(arg, h, input_shape, ksize, strides, padding):
     hp = _pad(h, padding)
     out = np.zeros(arg.shape, dtype=np.result_type(h))
+    pick = _picker(h)
     for k, (_, idx) in enumerate(_offsets(ksize, arg.shape[1:3], strides)):
-        np.copyto(out, hp[idx], where=arg == k)
+        out += pick(arg == k, hp[idx])
     return out
 
 
