@@ -134,3 +134,20 @@ def test_deep_graph_with_fan_out_backpropagates_without_recursion():
         for _ in range(50_000):
             y = y * 0.5 + y * 0.5   # every value is used twice
     assert float(tape.gradient(y, x)) == 1.0
+
+
+def test_a_training_step_creates_no_reference_cycles():
+    import gc
+    vs, x, y = _mlp_setup(width=16)
+    _mlp_step(vs, x, y)
+    gc.collect()
+    gc.disable()
+    try:
+        before = len(gc.get_objects())
+        for _ in range(20):
+            _mlp_step(vs, x, y)
+        grown = len(gc.get_objects()) - before
+        found = gc.collect()
+    finally:
+        gc.enable()
+    assert found == 0 and grown < 20, (found, grown)

@@ -150,3 +150,15 @@ def test_variable_assign_rejects_bad_values_and_stays_unchanged():
         iv.assign([1.5, 2.5])
     np.testing.assert_allclose(v.numpy(), [1, 2])
     assert iv.numpy().tolist() == [1, 2]
+
+
+def test_numpy_views_are_read_only_so_tensors_stay_immutable():
+    t = gt.constant([1.0, 2.0])
+    with pytest.raises(ValueError, match="read-only"):
+        np.asarray(t)[0] = 9.0
+    with pytest.raises(ValueError, match="read-only"):
+        t.numpy()[0] = 9.0
+    a = t.numpy().copy()
+    a[0] = 9.0
+    np.testing.assert_array_equal(t.numpy(), [1.0, 2.0])
+    assert np.array(t, copy=True).flags.writeable

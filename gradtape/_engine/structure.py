@@ -33,18 +33,19 @@ def _sort_key(k):
 
 def pack_sequence_as(structure: Any, flat: list) -> Any:
     """Rebuild ``structure`` with the leaves taken in order from ``flat``."""
-    it = iter(flat)
+    return _build(structure, iter(flat))
 
-    def build(s):
-        if isinstance(s, list):
-            return [build(x) for x in s]
-        if _is_namedtuple(s):
-            return type(s)(*[build(x) for x in s])
-        if isinstance(s, tuple):
-            return tuple(build(x) for x in s)
-        if isinstance(s, dict):
-            built = {k: build(s[k]) for k in sorted(s, key=_sort_key)}
-            return type(s)((k, built[k]) for k in s) if type(s) is not dict else {k: built[k] for k in s}
-        return next(it)
 
-    return build(structure)
+def _build(s, it):
+    # A module-level function, not a closure: a recursive closure would be a reference cycle
+    # holding the leaves (gradients) until the cycle collector runs.
+    if isinstance(s, list):
+        return [_build(x, it) for x in s]
+    if _is_namedtuple(s):
+        return type(s)(*[_build(x, it) for x in s])
+    if isinstance(s, tuple):
+        return tuple(_build(x, it) for x in s)
+    if isinstance(s, dict):
+        built = {k: _build(s[k], it) for k in sorted(s, key=_sort_key)}
+        return type(s)((k, built[k]) for k in s) if type(s) is not dict else {k: built[k] for k in s}
+    return next(it)

@@ -117,21 +117,28 @@ class Tensor:
         return self._value.size
 
     def numpy(self) -> np.ndarray:
-        """The value as a NumPy array (a scalar tensor gives a 0-d array's item type)."""
-        v = self._value
-        return v if type(v) is np.ndarray else np.asarray(v)
+        """The value as a read-only NumPy array that shares the tensor's memory.
+
+        Tensors are immutable, so the array cannot be written to; take ``.copy()`` for a
+        writable array.
+
+        >>> import gradtape as gt
+        >>> gt.constant([1.0, 2.0]).numpy()
+        array([1., 2.], dtype=float32)
+        """
+        return _readonly(self._value)
 
     def ref(self) -> "_Ref":
         """A hashable reference to this tensor, for use as a dict key or in a set."""
         return _Ref(self)
 
     def __array__(self, dtype=None, copy=None):
-        v = np.asarray(self._value)
+        v = self._value
         if dtype is not None and v.dtype != dtype:
-            return v.astype(dtype)
+            return np.asarray(v).astype(dtype)
         if copy:
-            return v.copy()
-        return v
+            return np.array(v, copy=True)
+        return _readonly(v)
 
     # -- Python protocols ------------------------------------------------------------------
     def __len__(self) -> int:
@@ -180,6 +187,15 @@ class Tensor:
 
     def __reduce__(self):
         return (Tensor, (np.asarray(self._value),))
+
+
+def _readonly(v) -> np.ndarray:
+    """A read-only view of ``v`` (the tensor's own buffer stays immutable)."""
+    a = np.asarray(v)
+    if a.flags.writeable:
+        a = a.view()
+        a.flags.writeable = False
+    return a
 
 
 def _numpy_text(v) -> str:
