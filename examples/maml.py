@@ -167,7 +167,7 @@ def _write_plot(path: str, curves: dict, task: tuple) -> bool:
 
 def parse_args(argv: Sequence[str] | None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--meta-iterations", type=int, default=6000)
+    p.add_argument("--meta-iterations", type=int, default=20000)
     p.add_argument("--meta-batch", type=int, default=25, help="tasks per meta-iteration")
     p.add_argument("--k", type=int, default=10, help="support points per task (K-shot)")
     p.add_argument("--alpha", type=float, default=0.01, help="inner learning rate")
@@ -179,7 +179,7 @@ def parse_args(argv: Sequence[str] | None):
     p.add_argument("--first-order", action="store_true", help="drop the second-order terms (FOMAML)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default=None, help="directory for result.json and a plot")
-    p.add_argument("--blas-threads", type=int, default=1, help="BLAS threads (0: the library's default)")
+    p.add_argument("--threads", type=int, default=1, help="BLAS threads (0: the library's default)")
     p.add_argument("--quiet", action="store_true")
     return p.parse_args(argv)
 
@@ -203,7 +203,7 @@ def blas_threads(n: int):
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     """Run the example with command-line arguments ``argv``; returns the results as a dict."""
     args = parse_args(argv)
-    with blas_threads(args.blas_threads):
+    with blas_threads(args.threads):
         return run(args)
 
 

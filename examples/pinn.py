@@ -116,7 +116,7 @@ def parse_args(argv: Sequence[str] | None):
     p.add_argument("--lr", type=float, default=1e-2)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default=None, help="directory for result.json and a plot")
-    p.add_argument("--blas-threads", type=int, default=1, help="BLAS threads (0: the library's default)")
+    p.add_argument("--threads", type=int, default=1, help="BLAS threads (0: the library's default)")
     p.add_argument("--quiet", action="store_true")
     return p.parse_args(argv)
 
@@ -140,7 +140,7 @@ def blas_threads(n: int):
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     """Run the example with command-line arguments ``argv``; returns the results as a dict."""
     args = parse_args(argv)
-    with blas_threads(args.blas_threads):
+    with blas_threads(args.threads):
         return run(args)
 
 

@@ -62,7 +62,7 @@ def rk4_trajectory(f, u0, p, h: float, n_steps: int, every: int = 1):
     Plain NumPy: with tensors for ``u0`` or ``p`` every operation records on the active tape.
 
     >>> traj = rk4_trajectory(lambda u, p: -p * u, np.array([1.0]), 1.0, 0.1, 10)
-    >>> round(float(traj[-1, 0]), 6) == round(float(np.exp(-1.0)), 6)
+    >>> bool(abs(traj[-1, 0] - np.exp(-1.0)) < 1e-6)  # RK4's error is O(h^4)
     True
     """
     u, out = u0, [u0]
@@ -206,7 +206,7 @@ def newton_bratu(args, say) -> dict[str, Any]:
     }
     say(f"(b) Bratu, lambda={lam}, n={n}: {result['newton_iterations']} Newton iterations to "
         f"max |F| {norms[-1]:.1e}; max |u - exact| = {err:.2e} (discretization error, O(h^2)); "
-        f"Jacobian vs analytic: {jac_err:.1e}; {result['newton_seconds']:.2f}s")
+        f"Jacobian vs analytic: {jac_err:.1e}; {1000 * result['newton_seconds']:.0f} ms")
     result["_curve"] = (x, u.numpy(), bratu_exact(x, lam))
     return result
 
@@ -256,7 +256,7 @@ def parse_args(argv: Sequence[str] | None):
     p.add_argument("--newton-steps", type=int, default=20, help="most Newton iterations")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default=None, help="directory for result.json and a plot")
-    p.add_argument("--blas-threads", type=int, default=1, help="BLAS threads (0: the library's default)")
+    p.add_argument("--threads", type=int, default=1, help="BLAS threads (0: the library's default)")
     p.add_argument("--quiet", action="store_true")
     return p.parse_args(argv)
 
@@ -280,7 +280,7 @@ def blas_threads(n: int):
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     """Run the example with command-line arguments ``argv``; returns the results as a dict."""
     args = parse_args(argv)
-    with blas_threads(args.blas_threads):
+    with blas_threads(args.threads):
         return run(args)
 
 

@@ -100,7 +100,7 @@ def _write_plot(path: str, real: np.ndarray, before: np.ndarray, after: np.ndarr
 
 def parse_args(argv: Sequence[str] | None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--iterations", type=int, default=1000, help="generator steps")
+    p.add_argument("--iterations", type=int, default=3000, help="generator steps")
     p.add_argument("--critic-steps", type=int, default=5, help="critic steps per generator step")
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--hidden", type=int, default=64)
@@ -113,7 +113,7 @@ def parse_args(argv: Sequence[str] | None):
     p.add_argument("--eval-samples", type=int, default=2000)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default=None, help="directory for result.json and a plot")
-    p.add_argument("--blas-threads", type=int, default=1, help="BLAS threads (0: the library's default)")
+    p.add_argument("--threads", type=int, default=1, help="BLAS threads (0: the library's default)")
     p.add_argument("--quiet", action="store_true")
     return p.parse_args(argv)
 
@@ -137,7 +137,7 @@ def blas_threads(n: int):
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     """Run the example with command-line arguments ``argv``; returns the results as a dict."""
     args = parse_args(argv)
-    with blas_threads(args.blas_threads):
+    with blas_threads(args.threads):
         return run(args)
 
 
