@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-pytest.importorskip("sklearn")
+import sklearn  # noqa: F401  (in the test extra)
 
 import gradtape as gt  # noqa: E402
 from gradtape import demo  # noqa: E402

@@ -26,7 +26,7 @@ def load_example(name):
 
 @pytest.fixture(scope="module")
 def deep_cnn():
-    pytest.importorskip("sklearn")
+    import sklearn  # noqa: F401  (in the test extra)
     return load_example("deep_cnn")
 
 
@@ -37,7 +37,7 @@ def char_lm():
 
 @pytest.fixture(scope="module")
 def vae():
-    pytest.importorskip("sklearn")
+    import sklearn  # noqa: F401  (in the test extra)
     return load_example("vae")
 
 
@@ -108,7 +108,6 @@ def test_char_lm_lstm_beats_unigram(char_lm):
 
 # -- vae ---------------------------------------------------------------------------------------
 def test_vae_elbo_improves_and_writes_png(vae, tmp_path, capsys):
-    pytest.importorskip("matplotlib")
     out = tmp_path / "vae"
     r = vae.main(["--epochs", "12", "--hidden", "128", "--latent", "4", "--out", str(out), "--quiet"])
     assert "test ELBO" in capsys.readouterr().out

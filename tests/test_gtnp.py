@@ -90,12 +90,17 @@ def _signature(f):
         return None
 
 
-@pytest.mark.parametrize("name,fn,npfn", [t for t in ALL_FUNCTIONS if not isinstance(t[2], np.ufunc)],
-                         ids=[t[0] for t in ALL_FUNCTIONS if not isinstance(t[2], np.ufunc)])
+SIGNED = [t for t in ALL_FUNCTIONS
+          if not isinstance(t[2], np.ufunc) and _signature(t[1]) is not None and _signature(t[2]) is not None]
+
+
+def test_most_functions_have_signatures_to_compare():
+    assert len(SIGNED) > 0.8 * len([t for t in ALL_FUNCTIONS if not isinstance(t[2], np.ufunc)])
+
+
+@pytest.mark.parametrize("name,fn,npfn", SIGNED, ids=[t[0] for t in SIGNED])
 def test_signature_accepts_numpy_arguments(name, fn, npfn):
     theirs, ours = _signature(npfn), _signature(fn)
-    if theirs is None or ours is None:
-        pytest.skip("no introspectable signature")
     params = list(ours.parameters.values())
     var_kw = any(p.kind is p.VAR_KEYWORD for p in params)
     var_pos = any(p.kind is p.VAR_POSITIONAL for p in params)
