@@ -4,22 +4,16 @@ import time
 
 import numpy as np
 
-from . import run_one
 from .workloads import build
 from .workloads import data as d
 
 
-def matmul_rate(quick):
-    """GFLOP/s of a 1024x1024 float32 matmul loop (NumPy's BLAS, same threads as the workloads)."""
+def matmul_fn():
+    """One 1024x1024 float32 matmul (NumPy's BLAS, same threads as the workloads)."""
     rng = np.random.default_rng(0)
     a, b = (rng.standard_normal((1024, 1024)).astype(np.float32) for _ in range(2))
     out = np.empty_like(a)
-    for _ in range(3):
-        np.matmul(a, b, out=out)
-    ts = []
-    for _ in range(5 if quick else 20):
-        t0 = time.perf_counter(); np.matmul(a, b, out=out); ts.append(time.perf_counter() - t0)
-    return 2 * 1024 ** 3 / float(np.median(ts)) / 1e9
+    return lambda: np.matmul(a, b, out=out)
 
 
 def mlp_flops():
@@ -40,16 +34,28 @@ def cnn_flops():
 
 
 def run(quick=False, **_):
-    rate = matmul_rate(quick)
     work = build()
-    lines = [f"machine: float32 1024x1024 matmul {rate:.1f} GFLOP/s (NumPy BLAS, this process)",
+    fns = {"matmul": (matmul_fn(), 2 * 1024 ** 3), "mlp": (work.get("mlp"), mlp_flops()),
+           "cnn": (work.get("cnn"), cnn_flops())}
+    fns = {k: v for k, v in fns.items() if v[0] is not None}
+    ts = {k: [] for k in fns}
+    for f, _ in fns.values():
+        f(); f()
+    for _ in range(2 if quick else 6):  # blocks interleaved, so that load on the machine hits all alike
+        for k, (f, _) in fns.items():
+            f()  # the first call of a block warms the caches again
+            for _ in range(3):
+                t0 = time.perf_counter(); f(); ts[k].append(time.perf_counter() - t0)
+    rate = {k: fl / float(np.median(ts[k])) / 1e9 for k, (_, fl) in fns.items()}
+    lines = [f"machine: float32 1024x1024 matmul {rate['matmul']:.1f} GFLOP/s (NumPy BLAS, this process, "
+             "timed interleaved with the workloads)",
              f"{'workload':<9} {'MFLOP':>8} {'ms':>9} {'GFLOP/s':>9} {'fraction of matmul rate':>24}"]
     for name, flops in (("mlp", mlp_flops()), ("cnn", cnn_flops())):
-        if name not in work:
+        if name not in rate:
             lines.append(f"{name:<9} {flops / 1e6:>8.1f} {'n/a':>9} {'n/a':>9} {'n/a':>24}")
             continue
-        ms = run_one.timeit(work[name], quick)
-        g = flops / (ms / 1e3) / 1e9
-        lines.append(f"{name:<9} {flops / 1e6:>8.1f} {ms:>9.3f} {g:>9.1f} {g / rate:>24.2f}")
+        ms = float(np.median(ts[name])) * 1e3
+        lines.append(f"{name:<9} {flops / 1e6:>8.1f} {ms:>9.3f} {rate[name]:>9.1f} "
+                     f"{rate[name] / rate['matmul']:>24.2f}")
     lines.append("FLOPs: matmuls/convolutions of forward + backward only, counted analytically.")
     return "\n".join(lines)
