@@ -86,10 +86,10 @@ def _conv_out(x_shape, w_shape, strides, dilations, padding):
 
 
 def _chunks(x, k, out):
-    """Batch ranges whose window matrices take about 1 MB: each is built and consumed while it
+    """Batch ranges whose window matrices take about 2 MB: each is built and consumed while it
     is in cache, and the temporaries stay small enough to be reused by the allocator."""
     per = max(1, out[0] * out[1] * k * x.dtype.itemsize)
-    step = max(1, (1 << 20) // per)
+    step = max(1, (2 << 20) // per)
     return [(b, min(b + step, x.shape[0])) for b in range(0, x.shape[0], step)] or [(0, 0)]
 
 
