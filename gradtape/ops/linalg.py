@@ -31,6 +31,8 @@ LinAlgError = np.linalg.LinAlgError
 
 # -- helpers shared by the rules (they work in both rule namespaces) -------------------------
 def _mT(m, x):
+    if m.is_raw:
+        return x.swapaxes(-1, -2)  # a view, as np.transpose would give, without building a perm
     nd = len(x.shape)
     return m.transpose(x, perm=tuple(range(nd - 2)) + (nd - 1, nd - 2))
 
@@ -184,7 +186,15 @@ def _matmul_db(m, g, ans, a, b):
     return m.matmul(_mH(m, a), g)
 
 
-_matmul = primitive("matmul", np.matmul, vjp=(_matmul_da, _matmul_db),
+def _matmul_fwd(a, b):
+    try:
+        return np.matmul(a, b)
+    except ValueError:
+        _check_matmul(a, b, "matmul")  # a clear message; shapes are checked only on failure
+        raise
+
+
+_matmul = primitive("matmul", _matmul_fwd, vjp=(_matmul_da, _matmul_db),
                     jvp=(lambda m, t, ans, a, b: m.matmul(t, b), lambda m, t, ans, a, b: m.matmul(a, t)),
                     save_out=False)
 
@@ -207,7 +217,6 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         if transpose_b or adjoint_b:
             b = transpose(b, tuple(range(b.ndim - 2)) + (b.ndim - 1, b.ndim - 2))
             b = _conj(b) if adjoint_b else b
-    _check_matmul(a, b, "matmul")
     return bind(_matmul, a, b)
 
 
