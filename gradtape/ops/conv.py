@@ -2,14 +2,19 @@
 dilations, channels-last (``NHWC``, ``NWC``) and channels-first (``NCHW``, ``NCW``) layouts.
 
 Every op runs on one 2-D channels-last core (1-D ops add a height of 1, channels-first inputs
-are transposed). A convolution is strided windows of the padded input (no copy) contracted with
-the kernel in one matrix product. Its input gradient (``conv2d_backprop_input``, which is also
-``conv2d_transpose``) and its filter gradient (``conv2d_backprop_filter``) are primitives
-whose own rules call each other and ``conv2d``, so derivatives of any order work. Pooling loops
-over the ``kh * kw`` window offsets with whole-array operations. Max pooling sends a window's
-gradient to its first maximum in row-major order when there are ties, as TensorFlow does; its
-gradient is a primitive (``max_pool_grad``) whose rule gathers at those positions. Average
-pooling with ``"SAME"`` padding divides by the number of real (non-padding) elements.
+are transposed). A convolution gathers strided windows of the padded input into a matrix
+(``im2col``, in batch chunks of about 2 MB so that each is consumed while it is in cache) and
+contracts it with the kernel in one matrix product per chunk. Its input gradient
+(``conv2d_backprop_input``, which is also ``conv2d_transpose``) is one product per window
+offset, added straight into the result; its filter gradient (``conv2d_backprop_filter``) is
+``windows^T @ g``. Those two are primitives whose own rules call each other and ``conv2d``,
+so derivatives of any order work.
+
+Pooling loops over the ``kh * kw`` window offsets with whole-array operations. Max pooling
+sends a window's gradient to its first maximum in row-major order when there are ties, as
+TensorFlow does: the forward also returns each window's argmax offset (a pairwise tournament),
+and the gradient is a primitive (``max_pool_grad``) whose own rule gathers at those offsets.
+Average pooling with ``"SAME"`` padding divides by the number of real (non-padding) elements.
 """
 
 from __future__ import annotations
