@@ -346,3 +346,35 @@ def test_max_pool_gradient_routes_non_finite_cotangents_only_to_the_argmax():
         u.flat[0] = np.inf
         g = tape.gradient(y, x, output_gradients=gt.constant(u)).numpy()
         assert np.isinf(g).sum() == 1 and not np.isnan(g).any()
+
+
+def test_hessian_by_jacobian_of_gradient_through_conv_and_pooling():
+    rng = np.random.default_rng(0)
+    x = gt.constant(rng.standard_normal((2, 5, 5, 2)))
+    w0 = rng.standard_normal((3, 3, 2, 2))
+
+    def loss(w):
+        h = gt.nn.avg_pool2d(gt.nn.elu(gt.nn.conv2d(x, w, 2, "SAME")), 2, 1, "SAME")
+        return gt.reduce_sum(gt.nn.max_pool2d(h, 2, 1, "VALID") ** 2)
+
+    def grad_at(v):
+        w = gt.constant(v)
+        with gt.GradientTape() as t:
+            t.watch(w)
+            y = loss(w)
+        return t.gradient(y, w).numpy().ravel()
+
+    w = gt.constant(w0)
+    with gt.GradientTape() as outer:
+        outer.watch(w)
+        with gt.GradientTape() as inner:
+            inner.watch(w)
+            y = loss(w)
+        g = inner.gradient(y, w)
+    h = outer.jacobian(g, w).numpy().reshape(36, 36)  # batched cotangents through every rule
+    np.testing.assert_allclose(h, h.T, atol=1e-10)
+    for k in (0, 17, 35):
+        e = np.zeros(36)
+        e[k] = 1e-6
+        fd = (grad_at(w0 + e.reshape(w0.shape)) - grad_at(w0 - e.reshape(w0.shape))) / 2e-6
+        np.testing.assert_allclose(h[:, k], fd, atol=1e-6)
