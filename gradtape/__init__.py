@@ -12,6 +12,7 @@ The top level holds TensorFlow's top-level names; the families live in ``gt.math
 ``__all__`` lists what it exports.
 """
 
+from ._engine import allocator as _allocator
 from ._engine.indexed_slices import IndexedSlices
 from ._engine.tape import GradientTape, UnconnectedGradients
 from ._engine.tensor import (
@@ -30,6 +31,8 @@ from .ops.reduce import *  # noqa: F401,F403
 from .custom import custom_gradient, recompute_grad
 from . import autodiff, debugging, extend, linalg, math, nn, test  # noqa: F401
 from . import random  # noqa: F401
+
+_allocator.tune()
 
 __version__ = "0.1.0"
 
