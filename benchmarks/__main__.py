@@ -131,7 +131,8 @@ def main(argv=None):
     if a.write_docs:
         path = os.path.join(ROOT, "docs", "benchmarks.md")
         report.write_docs(path, out_md[0] if names else "(table not run)", docs_sections, versions,
-                          THREAD_ENV["OMP_NUM_THREADS"], (load, os.getloadavg()[0]))
+                          THREAD_ENV["OMP_NUM_THREADS"], (load, os.getloadavg()[0]),
+                          " ".join(["python -m benchmarks"] + list(sys.argv[1:] if argv is None else argv)))
         print(f"wrote {path}")
     return 0
 

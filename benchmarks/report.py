@@ -53,7 +53,7 @@ def machine():
     return f"{cpu}, {os.cpu_count()} cores ({platform.machine()}, {platform.system()})"
 
 
-def write_docs(path, table_md, sections, versions, threads, load):
+def write_docs(path, table_md, sections, versions, threads, load, command):
     vers = ", ".join(f"{k} {v}" for k, v in versions.items())
     text = [
         "# Benchmarks", "",
@@ -62,7 +62,9 @@ def write_docs(path, table_md, sections, versions, threads, load):
         f"- Machine: {machine()}; 1-minute load average {load[0]:.1f} at the start, {load[1]:.1f} at the end",
         f"- Python {platform.python_version()}; {vers}",
         f"- Threads: {threads} per framework; each framework in its own process, frameworks "
-        "alternating, timings are the median over rounds of each round's median.", "",
+        "alternating, timings are the median over rounds of each round's median.",
+        f"- Command: `{command}`",
+        "- The machine is shared and noisy: compare ratios from one run, not absolute times across runs.", "",
         "## Workloads against peer frameworks", "",
         "The first six are the shared side-by-side workloads (chain, mlp, cnn, rnn, jacobian, hvp);",
         "then a Transformer block (batch 16, seq 32, d 64, 4 heads), an LSTM (50 steps, batch 32,",
