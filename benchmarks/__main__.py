@@ -96,6 +96,8 @@ def main(argv=None):
     bad = [x for x in only if x not in ALL + SECTIONS]
     if bad:
         ap.error(f"unknown names {bad}; choose from {ALL + SECTIONS}")
+    if a.write_docs and (a.quick or only):
+        ap.error("--write-docs needs a full run (no --quick, no --only): it replaces docs/benchmarks.md")
     names = [n for n in ALL if n in only] or (ALL if not only or "table" in only else [])
     sections = [s for s in SECTIONS[1:] if s in only or not only]
     peers_python = a.peers_python or (DEFAULT_PEERS if os.path.exists(DEFAULT_PEERS) else None)
