@@ -144,6 +144,14 @@ def _convert_args(args) -> list:
     return vals
 
 
+def _weak_numpy_scalars(args, vals) -> list:
+    """NumPy scalars next to a tensor are weak, like Python scalars, as in TensorFlow:
+    ``float32_tensor * np.sqrt(2.0)`` stays float32 (NumPy 2 alone would give float64)."""
+    if not any(isinstance(a, Tensor) for a in args):
+        return vals
+    return [a.item() if isinstance(a, np.generic) else v for a, v in zip(args, vals)]
+
+
 def _op_error(prim, vals, e):
     """Re-raise a NumPy error from an op's forward with the op's name and its input shapes.
 
@@ -168,20 +176,26 @@ def bind(prim: Primitive, *args, **attrs):
     """Run a primitive on its arguments and offer it to every active recorder."""
     vals = []
     seen = False
+    scalars = False
     for a in args:
         if isinstance(a, Tensor):
             vals.append(a._value)
             seen = True
         elif type(a) is float or type(a) is int:
             vals.append(a)
-        elif isinstance(a, (np.ndarray, np.generic)):
+        elif type(a) is np.ndarray:
             vals.append(a)
             seen = True
+        elif isinstance(a, np.generic):
+            vals.append(a)
+            seen = scalars = True
         else:
             seen = False
             break
     if not seen:
         vals = _convert_args(args)
+    elif scalars:
+        vals = _weak_numpy_scalars(args, vals)
     try:
         out = prim.forward(*vals, **attrs)
     except (ValueError, TypeError, IndexError) as e:

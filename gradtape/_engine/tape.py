@@ -25,6 +25,9 @@ from . import numerics
 from .tensor import Tensor, Variable, is_differentiable_dtype, to_array, wrap
 
 
+_SMALL = 1024  # arrays up to this many elements are kept whole on the tape
+
+
 class UnconnectedGradients(enum.Enum):
     """What ``gradient`` returns for a source the target does not depend on."""
 
@@ -201,27 +204,39 @@ class GradientTape:
             if self._shadow:
                 self._follow_shadow(prim, in_ids, outs)
             return
-        if prim.diff_args == ():
+        da = prim.diff_args
+        if da is not None and not da:
             # No differentiable input (stop_gradient, comparisons, ...): remember the edge
             # only to explain a None gradient later.
             self._block(prim.name, in_ids, tuple(o._id for o in outs))
             return
-        if prim.n_out is None:
-            ov = outs[0]._value
-            if ov.dtype.kind not in "fc":
-                self._block(f"{prim.name} (to {ov.dtype.name})", in_ids, (outs[0]._id,))
-                return  # integer or bool output: nothing to differentiate
-            out_ids = (outs[0]._id,)
-            saved_out = (ov,) if prim.save_out or type(ov) is not np.ndarray else (Meta(ov),)
-        else:
-            if not any(o._value.dtype.kind in "fc" for o in outs):
-                return
-            out_ids = tuple(o._id for o in outs)
-            saved_out = tuple(o._value if prim.save_out else Meta(o._value) for o in outs)
         sa = prim.save_args
         if sa is not None:
-            # Keep only what the rules read; unread arrays become shape/dtype records.
-            vals = [v if (type(v) is not np.ndarray or k in sa) else Meta(v) for k, v in enumerate(vals)]
+            # Keep only what the rules read: large unread arrays become shape/dtype records
+            # (small ones are kept as they are; a record would cost more than it saves).
+            for v in vals:
+                if type(v) is np.ndarray and v.size > _SMALL:
+                    vals = [v if (k in sa or type(v) is not np.ndarray or v.size <= _SMALL) else Meta(v)
+                            for k, v in enumerate(vals)]
+                    break
+        if prim.n_out is None:
+            o = outs[0]
+            ov = o._value
+            if ov.dtype.kind not in "fc":
+                self._block(f"{prim.name} (to {ov.dtype.name})", in_ids, (o._id,))
+                return  # integer or bool output: nothing to differentiate
+            oid = o._id
+            if not prim.save_out and type(ov) is np.ndarray and ov.size > _SMALL:
+                ov = Meta(ov)
+            self._records.append((prim, in_ids, vals, (oid,), (ov,), attrs))
+            ids.add(oid)
+            if numerics.enabled:
+                self._sites[oid] = numerics.user_site()
+            return
+        if not any(o._value.dtype.kind in "fc" for o in outs):
+            return
+        out_ids = tuple(o._id for o in outs)
+        saved_out = tuple(o._value if prim.save_out else Meta(o._value) for o in outs)
         self._records.append((prim, in_ids, vals, out_ids, saved_out, attrs))
         ids.update(out_ids)
         if numerics.enabled:

@@ -171,6 +171,14 @@ def _matmul_da(m, g, ans, a, b):
 
 
 def _matmul_db(m, g, ans, a, b):
+    if len(b.shape) == 2 and len(a.shape) > 2:
+        # b is shared by a stack of rows: db = rows(a)^H @ rows(g), one product (with any
+        # leading batch of cotangents kept), instead of a stack of products summed afterwards.
+        rows = int(np.prod(a.shape[:-1]))
+        nb = len(g.shape) - len(ans.shape)
+        a2 = m.reshape(a, shape=(rows, a.shape[-1]))
+        g2 = m.reshape(g, shape=tuple(g.shape[:nb]) + (rows, g.shape[-1]))
+        return m.matmul(_mH(m, a2), g2)
     if len(a.shape) == 1 and len(b.shape) == 1:
         return _expand_last(m, g, -1) * conj(m, a)
     if len(b.shape) == 1:
@@ -187,6 +195,15 @@ def _matmul_db(m, g, ans, a, b):
 
 
 def _matmul_fwd(a, b):
+    if b.ndim == 2 and a.ndim > 2:
+        # A stack of rows times one matrix is one large product: NumPy would loop over the
+        # stack with one small product per matrix.
+        try:
+            out = np.matmul(a.reshape(-1, a.shape[-1]), b)
+        except ValueError:
+            _check_matmul(a, b, "matmul")
+            raise
+        return out.reshape(a.shape[:-1] + (b.shape[-1],))
     try:
         return np.matmul(a, b)
     except ValueError:
