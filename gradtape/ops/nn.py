@@ -14,6 +14,7 @@ import numpy as np
 
 from .._engine.primitive import bind, primitive
 from .._engine.tensor import Tensor, to_array, wrap
+from . import _kernels
 from ._rules import normalize_axes, normalize_axis
 from .array import concat, reshape, where
 from .clip import clip_by_norm
@@ -167,9 +168,9 @@ swish = silu
 
 # -- softmax and log_softmax -------------------------------------------------------------------
 def _softmax_fwd(x, axis):
-    z = x - np.max(x, axis=axis, keepdims=True)
+    z = x - _kernels.max_(x, axis, True)
     e = np.exp(z)
-    return e / np.sum(e, axis=axis, keepdims=True)
+    return e / _kernels.sum_(e, axis, True)
 
 
 def _softmax_vjp(m, g, y, x, axis):
@@ -185,8 +186,8 @@ _softmax = primitive("softmax", _softmax_fwd, vjp=(_softmax_vjp,), jvp=(_softmax
 
 
 def _log_softmax_fwd(x, axis):
-    z = x - np.max(x, axis=axis, keepdims=True)
-    return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
+    z = x - _kernels.max_(x, axis, True)
+    return z - np.log(_kernels.sum_(np.exp(z), axis, True))
 
 
 def _log_softmax_vjp(m, g, y, x, axis):
@@ -274,8 +275,8 @@ def softmax_cross_entropy_with_logits(labels, logits, axis: int = -1, name=None)
 
 
 def _sparse_xent_fwd(labels, logits):
-    z = logits - np.max(logits, axis=-1, keepdims=True)
-    lse = np.log(np.sum(np.exp(z), axis=-1))
+    z = logits - _kernels.max_(logits, -1, True)
+    lse = np.log(_kernels.sum_(np.exp(z), -1, False))
     picked = np.take_along_axis(z, labels[..., None], axis=-1)[..., 0]
     return lse - picked
 

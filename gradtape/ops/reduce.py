@@ -13,6 +13,7 @@ import numpy as np
 
 from .._engine.primitive import bind, primitive
 from .._engine.tensor import Tensor, as_dtype, int64
+from . import _kernels
 from ._rules import batch_ndim, conj, expand_reduced, keepdims_shape, normalize_axes, normalize_axis
 from .math import conj as conj_t, real, sqrt, square
 from .scan import argsort, cumsum, sort  # noqa: F401  (top-level names, as tf.sort ...)
@@ -40,7 +41,10 @@ def _int_dtype(x):
 
 
 def _sum_fwd(x, axis, keepdims):
-    return np.sum(x, axis=axis, keepdims=keepdims, dtype=_int_dtype(x))
+    dt = _int_dtype(x)
+    if dt is None:
+        return _kernels.sum_(x, axis, keepdims)
+    return np.sum(x, axis=axis, keepdims=keepdims, dtype=dt)
 
 
 _reduce_sum = primitive("reduce_sum", _sum_fwd, vjp=(_sum_vjp,), jvp="linear", save_args=(),
@@ -56,6 +60,8 @@ def _count(shape, axis) -> int:
 def _mean_fwd(x, axis, keepdims):
     dt = _int_dtype(x)
     if dt is None:
+        if _kernels._fast(x, axis):
+            return _kernels.sum_(x, axis, keepdims) * (1.0 / x.shape[-1])
         return np.mean(x, axis=axis, keepdims=keepdims)
     # Integers: TensorFlow's integer mean, the sum divided by the count, truncated toward 0.
     s = np.sum(x, axis=axis, keepdims=keepdims, dtype=dt)
@@ -86,7 +92,7 @@ def _extremum_jvp(m, t, ans, x, axis, keepdims):
     return m.reduce_sum(t * ind / count, axis=axis, keepdims=keepdims)
 
 
-_reduce_max = primitive("reduce_max", lambda x, axis, keepdims: np.max(x, axis=axis, keepdims=keepdims),
+_reduce_max = primitive("reduce_max", _kernels.max_,
                         vjp=(_extremum_vjp,), jvp=(_extremum_jvp,))
 _reduce_min = primitive("reduce_min", lambda x, axis, keepdims: np.min(x, axis=axis, keepdims=keepdims),
                         vjp=(_extremum_vjp,), jvp=(_extremum_jvp,))
