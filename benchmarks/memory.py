@@ -62,7 +62,7 @@ def mlp_memory(peers_python, env):
 
 def deep_mlp(quick):
     rng = np.random.default_rng(0)
-    L, W, B, seg = 20, 512, 256, 4
+    L, W, B, seg = 20, 512, 256, 5  # 4 segments of 5 layers (about sqrt(20))
     mats = [(rng.standard_normal((W, W)) / np.sqrt(W)).astype(np.float32) for _ in range(L)]
     x = gt.constant(rng.standard_normal((B, W)).astype(np.float32))
 

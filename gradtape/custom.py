@@ -53,10 +53,15 @@ def _ensure_tensor(x):
 
 
 def _record_custom(name, inputs, outputs, vjp_all, jvp_all=None):
-    """Record one op ``inputs -> copies of outputs`` on every active recorder."""
-    prim = Primitive(name, lambda *vals: vals[len(inputs):] if len(outputs) > 1 else vals[-1],
-                     vjp_all=vjp_all, jvp_all=jvp_all, n_out=len(outputs) if len(outputs) > 1 else None,
-                     batched=False, diff_args=tuple(range(len(inputs))))
+    """Record one op ``inputs -> copies of outputs`` on every active recorder.
+
+    The op keeps the inputs' values only (the rules never read the outputs), and nothing in
+    it refers to the tensors themselves, so the tape frees each value as soon as it can."""
+    n_in, n_out = len(inputs), len(outputs)
+    forward = (lambda *vals: vals[n_in:]) if n_out > 1 else (lambda *vals: vals[-1])
+    prim = Primitive(name, forward, vjp_all=vjp_all, jvp_all=jvp_all, n_out=n_out if n_out > 1 else None,
+                     batched=False, diff_args=tuple(range(n_in)), save_args=tuple(range(n_in)),
+                     save_out=False)
     return bind(prim, *inputs, *outputs)
 
 
@@ -92,7 +97,8 @@ def custom_gradient(f: Callable | None = None):
         ys = [_ensure_tensor(y) for y in flat]
         if not state.stack:
             return result
-        n_in = len(args)
+        n_in, n_out = len(args), len(ys)
+        out_specs = [(y.shape, y.dtype) for y in ys]  # closures keep shapes, not the outputs
         fname = getattr(f, "__name__", "custom_gradient")
 
         def vjp_all(m, g, ans, *xs):
@@ -129,13 +135,12 @@ def custom_gradient(f: Callable | None = None):
                     f"{n_in} inputs; return exactly one per input (None for no gradient)")
             grads = [_to_value(gi, x) for gi, x in zip(in_g + var_g, xs)]
             grads = [None if gi is None else (gi._value if m.is_raw else gi) for gi in grads]
-            return grads + [None] * len(ys)
+            return grads + [None] * n_out
 
         def jvp_all(m, ts, ans, *xs):
-            outs = ts[len(args) + len(variables):]
-            outs = [t if t is not None else (np.zeros(a.shape, a.dtype) if m.is_raw else
-                                             wrap(np.zeros(a.shape, a.dtype)))
-                    for t, a in zip(outs, ys)]
+            outs = ts[n_in + len(variables):]
+            outs = [t if t is not None else (np.zeros(shape, dtype) if m.is_raw else wrap(np.zeros(shape, dtype)))
+                    for t, (shape, dtype) in zip(outs, out_specs)]
             return tuple(outs) if len(outs) > 1 else outs[0]
 
         inputs = list(args) + list(variables)
@@ -171,25 +176,25 @@ def recompute_grad(f: Callable) -> Callable:
             result, variables = _watching(f, *args, **kwargs)
         flat = [_ensure_tensor(y) for y in structure.flatten(result)]
         inputs = list(args) + list(variables)
-        n_in = len(inputs)
+        n_in, n_args, n_out = len(inputs), len(args), len(flat)
 
         def vjp_all(m, g, ans, *xs):
             dys = g if isinstance(g, tuple) else (g,)
             dys = [d if isinstance(d, Tensor) else wrap(np.asarray(d)) for d in dys]
-            xs_t = [x if isinstance(x, Tensor) else wrap(x) for x in xs[:len(args)]]
+            xs_t = [x if isinstance(x, Tensor) else wrap(x) for x in xs[:n_args]]
             with GradientTape() as tape:
                 tape.watch(xs_t)
                 tape.watch(list(variables))
                 out = structure.flatten(f(*xs_t, **kwargs))
             grads = tape.gradient(out, xs_t + list(variables), output_gradients=dys)
             grads = [None if gi is None else (gi._value if m.is_raw else gi) for gi in grads]
-            return grads + [None] * len(flat)
+            return grads + [None] * n_out
 
         def jvp_all(m, ts, ans, *xs):
             xs_t = [x if isinstance(x, Tensor) else wrap(x) for x in xs[:n_in]]
             tans = [t if t is not None else np.zeros(x.shape, x.dtype) for t, x in zip(ts[:n_in], xs_t)]
             with ForwardAccumulator(xs_t, tans) as acc:
-                out = structure.flatten(f(*xs_t[:len(args)], **kwargs))
+                out = structure.flatten(f(*xs_t[:n_args], **kwargs))
             res = [acc.jvp(o, unconnected_gradients="zero") for o in out]
             res = [r._value if m.is_raw else r for r in res]
             return tuple(res) if len(res) > 1 else res[0]

@@ -49,7 +49,9 @@ def _pow_dx(m, g, z, x, y):
 
 
 def _pow_dy(m, g, z, x, y):
-    # TensorFlow's rule: log(x) is taken as 0 where x <= 0 (real inputs).
+    # TensorFlow's rule: log(x) is taken as 0 where x <= 0 (real inputs). The tape does not
+    # keep the output (x ** 2 is common and its output is rarely needed), so recompute it.
+    z = x ** y
     if is_complex(x):
         return g * _c(m, z * m.log(m.where(x != 0, x, 1)))
     safe = m.where(x > 0, x, 1)
@@ -59,7 +61,8 @@ def _pow_dy(m, g, z, x, y):
 _pow = primitive("pow", np.power, vjp=(_pow_dx, _pow_dy),
                  jvp=(lambda m, t, z, x, y: t * y * x ** (y - 1),
                       lambda m, t, z, x, y: t * z * m.log(m.where(x > 0, x, 1)) * (x > 0)
-                      if not is_complex(x) else t * z * m.log(x)))
+                      if not is_complex(x) else t * z * m.log(x)),
+                 save_out=False)
 
 
 def _floormod_dy(m, g, a, x, y):
