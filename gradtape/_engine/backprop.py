@@ -124,6 +124,7 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
             records[:] = [(r[0], r[1], None, r[3], None, None) for r in records]
         return {}
     keep = sources
+    owned = set()  # ids whose gradient is an array this sweep allocated and nothing else holds
     checking = numerics.enabled
     fast = not diffmode and nb == 0 and not checking
     for k in range(n - 1, -1, -1):
@@ -160,10 +161,14 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
                     prev = grads.get(iid)
                     if prev is None:
                         grads[iid] = gi
+                    elif iid in owned:
+                        np.add(prev, gi, out=prev)  # an array this sweep made: add in place
                     elif type(prev) is IndexedSlices:
                         grads[iid] = accumulate_sparse(prev, gi)
                     else:
-                        grads[iid] = prev + gi
+                        total = grads[iid] = prev + gi
+                        if type(total) is np.ndarray:
+                            owned.add(iid)
                 continue
             ans = saved_out[0]
         else:
