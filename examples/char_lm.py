@@ -27,7 +27,6 @@ history, the final held-out loss, the sample and the time taken.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
 import inspect
 import math
@@ -45,6 +44,8 @@ except ImportError:  # run from a source checkout without installing
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     import gradtape as gt
 
+from _common import blas_threads  # noqa: E402  (examples/ is the script's directory)
+
 MODULES = ("json", "collections", "itertools", "functools", "os.path", "string", "textwrap", "re",
            "random", "statistics", "argparse", "inspect", "pathlib", "dataclasses", "contextlib",
            "enum", "heapq", "fractions", "decimal", "shutil", "subprocess", "threading", "logging",
@@ -53,20 +54,6 @@ MODULES = ("json", "collections", "itertools", "functools", "os.path", "string",
            "http.client", "email.message", "socket", "ipaddress", "array")
 
 
-def blas_threads(n: int | None):
-    """Limit the BLAS thread pool to ``n`` threads (threadpoolctl, when installed; None: no limit).
-
-    The matrices here are small: one BLAS thread is as fast on an idle machine and many times
-    faster on a busy one, where OpenBLAS's threads wait on each other.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - depends on the environment
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=n, user_api="blas") if n else contextlib.nullcontext()
-
-
-# -- the corpus --------------------------------------------------------------------------------
 def _docstrings(module) -> list[str]:
     """The module's docstring, then its public functions' and classes' (and their methods'), sorted."""
     out = [module.__doc__]

@@ -24,7 +24,6 @@ on a fine grid (max and relative L2 error). ``--steps`` and ``--points`` shrink 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
@@ -38,6 +37,8 @@ try:
 except ImportError:  # run from a source checkout without installing
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
     import gradtape as gt
+
+from _common import blas_threads  # noqa: E402  (examples/ is the script's directory)
 
 
 def exact_solution(t: np.ndarray, zeta: float, omega: float) -> np.ndarray:
@@ -119,22 +120,6 @@ def parse_args(argv: Sequence[str] | None):
     p.add_argument("--threads", type=int, default=1, help="BLAS threads (0: the library's default)")
     p.add_argument("--quiet", action="store_true")
     return p.parse_args(argv)
-
-
-def blas_threads(n: int):
-    """Limit BLAS to ``n`` threads while the example runs (``n <= 0``: leave it alone).
-
-    The matrices here are small, so BLAS threads buy nothing, and on a busy machine OpenBLAS's
-    spinning threads make every product several times slower. Needs threadpoolctl (installed
-    with scikit-learn); without it this does nothing.
-    """
-    if n > 0:
-        try:
-            from threadpoolctl import threadpool_limits
-            return threadpool_limits(limits=n, user_api="blas")
-        except ImportError:
-            pass
-    return contextlib.nullcontext()
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:

@@ -27,7 +27,6 @@ and the time taken.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 import time
@@ -41,18 +40,7 @@ except ImportError:  # run from a source checkout without installing
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     import gradtape as gt
 
-
-def blas_threads(n: int | None):
-    """Limit the BLAS thread pool to ``n`` threads (threadpoolctl, when installed; None: no limit).
-
-    The matrices here are small: one BLAS thread is as fast on an idle machine and many times
-    faster on a busy one, where OpenBLAS's threads wait on each other.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - depends on the environment
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=n, user_api="blas") if n else contextlib.nullcontext()
+from _common import blas_threads  # noqa: E402  (examples/ is the script's directory)
 
 
 def load_digits_split(test_size: float = 0.25, seed: int = 0):

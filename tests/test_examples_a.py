@@ -16,6 +16,8 @@ EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__
 
 
 def load_example(name):
+    if EXAMPLES not in sys.path:
+        sys.path.insert(0, EXAMPLES)  # the examples import their shared helpers from examples/
     """Import ``examples/<name>.py`` as a module (``examples`` is not a package)."""
     path = os.path.join(EXAMPLES, f"{name}.py")
     spec = importlib.util.spec_from_file_location(f"gradtape_example_{name}", path)
