@@ -401,3 +401,20 @@ def test_gradient_of_complex_loss_follows_tensorflow_convention():
         tape.watch(z)
         loss = gt.math.real(z * gt.math.conj(z))
     np.testing.assert_allclose(tape.gradient(loss, z).numpy(), [2.0 + 4.0j])
+
+
+def test_gradients_of_several_overlapping_slices_accumulate():
+    rng = np.random.default_rng(0)
+    z = gt.constant(rng.standard_normal((3, 8)))
+    with gt.GradientTape() as tape:
+        tape.watch(z)
+        y = (gt.reduce_sum(gt.sin(z[:, :4])) + gt.reduce_sum(z[:, 2:6] * 3.0) + gt.reduce_sum(z[1:, ::2])
+             + gt.reduce_sum(z * 0.5) + gt.reduce_sum(z[:, -1]))
+    g = tape.gradient(y, z).numpy()
+    expect = np.full((3, 8), 0.5)
+    expect[:, :4] += np.cos(z.numpy()[:, :4])
+    expect[:, 2:6] += 3.0
+    expect[1:, ::2] += 1.0
+    expect[:, -1] += 1.0
+    np.testing.assert_allclose(g, expect)
+    gt.test.check_gradients(lambda a: a[:, :3] * a[:, 1:4] + a[:, 5:], [rng.standard_normal((2, 8))])

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import numerics
-from .indexed_slices import IndexedSlices, accumulate_sparse
+from .indexed_slices import IndexedSlices, SliceGrad, accumulate_sparse
 from .primitive import diff, raw
 from .state import state
 from .tensor import Tensor, wrap
@@ -153,6 +153,19 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
                         prev = grads.get(iid)
                         grads[iid] = gi if prev is None else accumulate_sparse(prev, gi)
                         continue
+                    if type(gi) is SliceGrad:
+                        prev = grads.get(iid)
+                        if prev is None:
+                            grads[iid] = gi.dense()
+                        elif iid in owned:
+                            prev[gi.index] += gi.g
+                            continue
+                        else:
+                            prev = np.asarray(prev.to_dense_array() if type(prev) is IndexedSlices else prev)
+                            total = grads[iid] = prev.astype(gi.dtype, copy=True)
+                            total[gi.index] += gi.g
+                        owned.add(iid)
+                        continue
                     x = saved_in[j]
                     if gi.shape != x.shape:
                         gi = unbroadcast(raw, gi, x.shape, 0, prim.name, j)
@@ -223,6 +236,8 @@ def _general_step(prim, m, diffmode, nb, g, ans, in_ids, saved_in, out_ids, attr
         gi = res[j]
         if gi is None:
             continue
+        if type(gi) is SliceGrad:
+            gi = gi.dense()
         x = saved_in[j]
         iid = in_ids[j]
         if isinstance(gi, IndexedSlices):

@@ -66,3 +66,22 @@ def accumulate_sparse(a, b):
     if isinstance(a, IndexedSlices):
         a, b = b, a
     return a + b.to_dense_array()
+
+
+class SliceGrad:
+    """The gradient of a basic slice ``x[index]``: ``g`` placed at ``index`` in zeros of ``shape``.
+
+    Returned by the first-order rule of ``getitem`` so that the reverse sweep can add several
+    slices of one tensor into one array in place (an LSTM's gates are four slices of one
+    product) instead of materializing a full-size zero array per slice. Never seen by users.
+    """
+
+    __slots__ = ("index", "g", "shape", "dtype")
+
+    def __init__(self, index, g, shape, dtype):
+        self.index, self.g, self.shape, self.dtype = index, g, shape, dtype
+
+    def dense(self) -> np.ndarray:
+        out = np.zeros(self.shape, dtype=self.dtype)
+        out[self.index] = self.g
+        return out

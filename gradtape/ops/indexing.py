@@ -14,7 +14,7 @@ import builtins
 
 import numpy as np
 
-from .._engine.indexed_slices import IndexedSlices
+from .._engine.indexed_slices import IndexedSlices, SliceGrad
 from .._engine.primitive import bind, primitive
 from .._engine.tensor import Tensor, as_dtype, to_array, wrap
 from ._rules import batch_ndim
@@ -71,6 +71,8 @@ _index_add = primitive(
 
 
 def _getitem_vjp(m, g, ans, x, index):
+    if m.is_raw and g.dtype == x.dtype and len(g.shape) == len(ans.shape) and not _has_advanced(index):
+        return SliceGrad(index, g, tuple(x.shape), x.dtype)  # the sweep adds slices in place
     return m.index_add(g, index=index, shape=tuple(x.shape))
 
 

@@ -204,8 +204,20 @@ def minimum(x, y, name=None):
 
 
 # -- unary -----------------------------------------------------------------------------------
+_EXP_LIMIT = {np.dtype(np.float16): -11.0, np.dtype(np.float32): -88.0, np.dtype(np.float64): -708.0}
+
+
 def _sigmoid_fwd(x):
-    # Stable for large |x| in both directions.
+    lim = _EXP_LIMIT.get(x.dtype) if type(x) is np.ndarray and x.ndim else None
+    if lim is not None:
+        # 1 / (1 + exp(-x)) in one buffer; x is clamped where exp(-x) would overflow (there the
+        # result is below the smallest normal number anyway), so no warning and no NaN.
+        t = np.maximum(x, lim)
+        np.negative(t, out=t)
+        np.exp(t, out=t)
+        t += 1
+        return np.reciprocal(t, out=t)
+    # Scalars and other dtypes: stable for large |x| in both directions.
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(np.result_type(x), copy=False)
 
