@@ -22,3 +22,24 @@ def blas_threads(n: int | None):
             return contextlib.nullcontext()
         return threadpool_limits(limits=n, user_api="blas")
     return contextlib.nullcontext()
+
+
+def add_run_options(p, out_help: str = "directory for result.json and a plot") -> None:
+    """The options every example shares: --seed, --out, --threads, --quiet.
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser()
+    >>> add_run_options(p)
+    >>> p.parse_args(["--quiet"]).threads
+    1
+    """
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default=None, help=out_help)
+    p.add_argument("--threads", type=int, default=1, help="BLAS threads (0: the library's default)")
+    p.add_argument("--quiet", action="store_true")
+
+
+def run_with_threads(run, args):
+    """``run(args)`` with BLAS limited to ``args.threads`` threads; returns its result dict."""
+    with blas_threads(args.threads):
+        return run(args)

@@ -38,7 +38,7 @@ except ImportError:  # run from a source checkout without installing
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
     import gradtape as gt
 
-from _common import blas_threads  # noqa: E402  (examples/ is the script's directory)
+from _common import add_run_options, run_with_threads  # noqa: E402  (examples/ is the script's directory)
 
 
 class CartPoleBatch:
@@ -199,18 +199,13 @@ def parse_args(argv: Sequence[str] | None):
                    help="stop when the greedy policy averages this much over 20 check episodes")
     p.add_argument("--check-every", type=int, default=10)
     p.add_argument("--eval-episodes", type=int, default=100)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default=None, help="directory for history.json and a plot")
-    p.add_argument("--threads", type=int, default=1, help="BLAS threads (0: the library's default)")
-    p.add_argument("--quiet", action="store_true")
+    add_run_options(p, "directory for history.json and a plot")
     return p.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     """Run the example with command-line arguments ``argv``; returns the results as a dict."""
-    args = parse_args(argv)
-    with blas_threads(args.threads):
-        return run(args)
+    return run_with_threads(run, parse_args(argv))
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:

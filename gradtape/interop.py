@@ -150,16 +150,7 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
         fn = _ufunc_outer(ufunc)
     else:
         fn = None
-    if fn is not None:
-        try:
-            return fn(*inputs, **kwargs)
-        except UnsupportedArgument as e:
-            if _recording():
-                raise TypeError(f"{name}: {e}, so its result would lose the gradient while a tape "
-                                "is recording") from None
-    elif _recording():
-        _unsupported(name)
-    return getattr(ufunc, method)(*_plain(inputs), **_plain(kwargs))
+    return _dispatch(name, fn, getattr(ufunc, method), inputs, kwargs)
 
 
 def array_function(self, func, types, args, kwargs):
@@ -168,7 +159,12 @@ def array_function(self, func, types, args, kwargs):
         return NotImplemented
     name = _np_name(func)
     _refuse_out(name, kwargs.get("out"))
-    fn = FUNCTIONS.get(func)
+    return _dispatch(name, FUNCTIONS.get(func), func, args, kwargs)
+
+
+def _dispatch(name, fn, numpy_fn, args, kwargs):
+    """Run gradtape's ``fn``; where there is none (or it refuses an argument), NumPy's own
+    ``numpy_fn`` on plain arrays, unless a tape or accumulator could lose the gradient."""
     if fn is not None:
         try:
             return fn(*args, **kwargs)
@@ -178,7 +174,7 @@ def array_function(self, func, types, args, kwargs):
                                 "is recording") from None
     elif _recording():
         _unsupported(name)
-    return func(*_plain(args), **_plain(kwargs))
+    return numpy_fn(*_plain(args), **_plain(kwargs))
 
 
 Tensor.__array_ufunc__ = array_ufunc
