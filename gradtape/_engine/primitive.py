@@ -66,13 +66,13 @@ class Primitive:
     """One differentiable operation: its forward on arrays and its derivative rules."""
 
     __slots__ = ("name", "forward", "vjp", "vjp_all", "jvp", "jvp_all", "save_args", "save_out",
-                 "n_out", "batched", "diff_args", "__weakref__")
+                 "n_out", "batched", "diff_args", "elementwise", "single", "__weakref__")
 
     def __init__(self, name: str, forward: Callable, *, vjp: Sequence | None = None,
                  vjp_all: Callable | None = None, jvp: Any = None, jvp_all: Callable | None = None,
                  save_args: Sequence[int] | None = None, save_out: bool = True,
                  n_out: int | None = None, batched: bool = True,
-                 diff_args: Sequence[int] | None = None):
+                 diff_args: Sequence[int] | None = None, elementwise: bool = False):
         self.name = name
         self.forward = forward
         self.vjp = tuple(vjp) if vjp is not None else None
@@ -86,6 +86,11 @@ class Primitive:
         if diff_args is None and self.vjp is not None:
             diff_args = [i for i, r in enumerate(self.vjp) if r is not None]
         self.diff_args = None if diff_args is None else tuple(diff_args)
+        # elementwise: no input is larger than the output (inputs broadcast to it), so the
+        # tape checks only the output's size before deciding what to keep.
+        self.elementwise = elementwise
+        # single: one output and a gradient for some input (the tape's short path)
+        self.single = n_out is None and (self.diff_args is None or len(self.diff_args) > 0)
 
     def __repr__(self) -> str:
         return f"<gradtape primitive {self.name}>"
@@ -172,6 +177,64 @@ def _op_error(prim, vals, e):
         return e
 
 
+def bind1(prim: Primitive, x):
+    """:func:`bind` for a one-argument primitive without attributes (the hot path of unary ops)."""
+    if not isinstance(x, Tensor):
+        return bind(prim, x)
+    xv = x._value
+    try:
+        out = prim.forward(xv)
+    except (ValueError, TypeError, IndexError) as e:
+        raise _op_error(prim, [xv], e) from None
+    if prim.n_out is not None or type(out) is not np.ndarray:
+        return _finish(prim, (x,), [xv], out, {})
+    t = _new_tensor(Tensor)
+    t._value = out
+    t._id = _next_id()
+    stack = state.stack
+    if stack:
+        outs = (t,)
+        for r in stack:
+            r.record(prim, (x,), [xv], outs, _NO_ATTRS)
+    return t
+
+
+def bind2(prim: Primitive, x, y):
+    """:func:`bind` for a two-argument primitive without attributes (binary ops, ``@``):
+    tensors and Python scalars take the short path, anything else the general one."""
+    if isinstance(x, Tensor):
+        xv = x._value
+        if isinstance(y, Tensor):
+            yv = y._value
+        elif type(y) is float or type(y) is int:
+            yv = y  # a weak Python scalar: takes the tensor's dtype
+        else:
+            return bind(prim, x, y)
+    elif (type(x) is float or type(x) is int) and isinstance(y, Tensor):
+        xv = x
+        yv = y._value
+    else:
+        return bind(prim, x, y)
+    try:
+        out = prim.forward(xv, yv)
+    except (ValueError, TypeError, IndexError) as e:
+        raise _op_error(prim, [xv, yv], e) from None
+    if prim.n_out is not None or type(out) is not np.ndarray:
+        return _finish(prim, (x, y), [xv, yv], out, {})
+    t = _new_tensor(Tensor)
+    t._value = out
+    t._id = _next_id()
+    stack = state.stack
+    if stack:
+        outs = (t,)
+        for r in stack:
+            r.record(prim, (x, y), [xv, yv], outs, _NO_ATTRS)
+    return t
+
+
+_NO_ATTRS: dict = {}
+
+
 def bind(prim: Primitive, *args, **attrs):
     """Run a primitive on its arguments and offer it to every active recorder."""
     vals = []
@@ -200,6 +263,11 @@ def bind(prim: Primitive, *args, **attrs):
         out = prim.forward(*vals, **attrs)
     except (ValueError, TypeError, IndexError) as e:
         raise _op_error(prim, vals, e) from None
+    return _finish(prim, args, vals, out, attrs)
+
+
+def _finish(prim: Primitive, args, vals, out, attrs):
+    """Wrap a forward's result in new tensors and offer the op to every active recorder."""
     stack = state.stack
     if prim.n_out is None:
         if type(out) is not np.ndarray and not isinstance(out, np.generic):

@@ -26,6 +26,17 @@ from .tensor import Tensor, Variable, is_differentiable_dtype, to_array, wrap
 
 
 _SMALL = 1024  # arrays up to this many elements are kept whole on the tape
+_DIFF_DTYPES = frozenset(np.dtype(c) for c in "efdgFDG")  # dtypes that carry gradients
+
+
+def _drop_unsaved(vals, save_args):
+    """Keep only what the rules read: large unread arrays become shape/dtype records (small
+    ones are kept as they are; a record would cost more than it saves)."""
+    for v in vals:
+        if type(v) is np.ndarray and v.size > _SMALL:
+            return [v if (k in save_args or type(v) is not np.ndarray or v.size <= _SMALL) else Meta(v)
+                    for k, v in enumerate(vals)]
+    return vals
 
 
 class UnconnectedGradients(enum.Enum):
@@ -204,35 +215,33 @@ class GradientTape:
             if self._shadow:
                 self._follow_shadow(prim, in_ids, outs)
             return
-        da = prim.diff_args
-        if da is not None and not da:
-            # No differentiable input (stop_gradient, comparisons, ...): remember the edge
-            # only to explain a None gradient later.
-            self._block(prim.name, in_ids, tuple(o._id for o in outs))
-            return
-        sa = prim.save_args
-        if sa is not None:
-            # Keep only what the rules read: large unread arrays become shape/dtype records
-            # (small ones are kept as they are; a record would cost more than it saves).
-            for v in vals:
-                if type(v) is np.ndarray and v.size > _SMALL:
-                    vals = [v if (k in sa or type(v) is not np.ndarray or v.size <= _SMALL) else Meta(v)
-                            for k, v in enumerate(vals)]
-                    break
-        if prim.n_out is None:
+        if prim.single:
+            # The common case, one output: checks ordered by cost, each attribute read once.
             o = outs[0]
             ov = o._value
-            if ov.dtype.kind not in "fc":
-                self._block(f"{prim.name} (to {ov.dtype.name})", in_ids, (o._id,))
+            dt = ov.dtype
+            if dt not in _DIFF_DTYPES and dt.kind not in "fc":
+                self._block(f"{prim.name} (to {dt.name})", in_ids, (o._id,))
                 return  # integer or bool output: nothing to differentiate
+            sa = prim.save_args
+            if sa is not None and (ov.size > _SMALL or not prim.elementwise):
+                vals = _drop_unsaved(vals, sa)
             oid = o._id
-            if not prim.save_out and type(ov) is np.ndarray and ov.size > _SMALL:
+            if not prim.save_out and ov.size > _SMALL and type(ov) is np.ndarray:
                 ov = Meta(ov)
             self._records.append((prim, in_ids, vals, (oid,), (ov,), attrs))
             ids.add(oid)
             if numerics.enabled:
                 self._sites[oid] = numerics.user_site()
             return
+        da = prim.diff_args
+        if da is not None and not da:
+            # No differentiable input (stop_gradient, comparisons, ...): remember the edge
+            # only to explain a None gradient later.
+            self._block(prim.name, in_ids, tuple(o._id for o in outs))
+            return
+        if prim.save_args is not None:
+            vals = _drop_unsaved(vals, prim.save_args)
         if not any(o._value.dtype.kind in "fc" for o in outs):
             return
         out_ids = tuple(o._id for o in outs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .._engine.primitive import bind, primitive
+from .._engine.primitive import bind, bind1, primitive
 from ._rules import conj
 
 
@@ -39,10 +39,10 @@ def unary(name: str, forward: Callable, deriv: Callable | None, *, uses: str = "
             return t * deriv(m, ans, x)
 
         p = primitive(name, forward, vjp=(vjp,), jvp=(jvp,),
-                      save_args=(0,) if "x" in uses else (), save_out="y" in uses)
+                      save_args=(0,) if "x" in uses else (), save_out="y" in uses, elementwise=True)
 
     def op(x, name=None):
-        return bind(p, x)
+        return bind1(p, x)
 
     op.__name__ = op.__qualname__ = name
     example = example or f"y = gt.math.{name}(gt.constant([0.25, 0.5]))"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._engine.primitive import bind, helper, primitive
+from .._engine.primitive import bind, bind1, helper, primitive
 from .._engine.tensor import Tensor, to_array, wrap
 from ._rules import batch_ndim, conj, normalize_axis
 
@@ -38,7 +38,7 @@ def identity(input, name=None):  # noqa: A002 - TensorFlow's name
     >>> gt.identity(gt.constant([1.0])).numpy()
     array([1.], dtype=float32)
     """
-    return bind(_identity, input)
+    return bind1(_identity, input)
 
 
 def stop_gradient(input, name=None):  # noqa: A002 - TensorFlow's name
@@ -52,7 +52,7 @@ def stop_gradient(input, name=None):  # noqa: A002 - TensorFlow's name
     >>> float(tape.gradient(y, x))
     3.0
     """
-    return bind(_stop_gradient, input)
+    return bind1(_stop_gradient, input)
 
 
 # -- reshape, transpose, broadcast -----------------------------------------------------------
@@ -86,7 +86,7 @@ def reshape(tensor, shape, name=None):
         raise ValueError(f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) "
                          f"into shape {shape} ({known} elements)")
     if shape == x.shape:
-        return bind(_identity, x)
+        return bind1(_identity, x)
     return bind(_reshape, x, shape=shape)
 
 

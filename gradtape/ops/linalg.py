@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._engine.primitive import bind, primitive
+from .._engine.primitive import bind, bind1, bind2, primitive
 from .._engine.tensor import Tensor
 from ._rules import conj, normalize_axis
 
@@ -234,7 +234,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         if transpose_b or adjoint_b:
             b = transpose(b, tuple(range(b.ndim - 2)) + (b.ndim - 1, b.ndim - 2))
             b = _conj(b) if adjoint_b else b
-    return bind(_matmul, a, b)
+    return bind2(_matmul, a, b)
 
 
 def _check_matmul(a, b, op):
@@ -265,11 +265,11 @@ def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_spa
     b = _as_tensor(b)
     if b.ndim == 1:
         _check_matmul(a, b, "matvec")
-        return bind(_matmul, a, b)
+        return bind2(_matmul, a, b)
     from .array import reshape
     bb = reshape(b, tuple(b.shape) + (1,))
     _check_matmul(a, bb, "matvec")
-    r = bind(_matmul, a, bb)
+    r = bind2(_matmul, a, bb)
     return reshape(r, tuple(r.shape[:-1]))
 
 
@@ -515,7 +515,7 @@ def det(input, name=None) -> Tensor:  # noqa: A002 - TensorFlow's name
     5.0
     """
     x = _matrix(input, "det", "input", square=True)
-    return bind(_det, x)
+    return bind1(_det, x)
 
 
 def _slogdet_fwd(x):
@@ -557,7 +557,7 @@ def slogdet(input, name=None):  # noqa: A002 - TensorFlow's name
     (-1.0, 0.6931)
     """
     x = _matrix(input, "slogdet", "input", square=True)
-    return bind(_slogdet, x)
+    return bind1(_slogdet, x)
 
 
 def logdet(matrix, name=None) -> Tensor:
@@ -707,7 +707,7 @@ def cholesky(input, name=None) -> Tensor:  # noqa: A002 - TensorFlow's name
            [1., 2.]], dtype=float32)
     """
     x = _matrix(input, "cholesky", "input", square=True)
-    return bind(_cholesky, x)
+    return bind1(_cholesky, x)
 
 
 def cholesky_solve(chol, rhs, name=None) -> Tensor:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._engine.primitive import bind, primitive
+from .._engine.primitive import bind, bind1, primitive
 from .._engine.tensor import Tensor
 from .linalg import (
     LinAlgError, _diag, _embed_diag, _expand, _imag_diag_part, _matrix, _mH, _np_adj, _real, _real_dtype,
@@ -259,7 +259,7 @@ def eigh(tensor, name=None):
     array([1., 3.], dtype=float32)
     """
     x = _matrix(tensor, "eigh", "tensor", square=True)
-    return bind(_eigh, x)
+    return bind1(_eigh, x)
 
 
 def eigvalsh(tensor, name=None) -> Tensor:
@@ -339,7 +339,7 @@ def expm(input, name=None) -> Tensor:  # noqa: A002 - TensorFlow's name
            [0.    , 2.7183]], dtype=float32)
     """
     x = _matrix(input, "expm", "input", square=True)
-    return bind(_expm, x)
+    return bind1(_expm, x)
 
 
 del LinAlgError

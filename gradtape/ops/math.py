@@ -17,7 +17,7 @@ import math as _pymath
 
 import numpy as np
 
-from .._engine.primitive import bind, primitive
+from .._engine.primitive import bind, bind1, bind2, primitive
 from .._engine.tensor import Tensor, as_dtype, to_array, wrap
 from ._declare import is_complex, unary
 
@@ -28,10 +28,10 @@ def _c(m, x):
 
 # -- arithmetic ------------------------------------------------------------------------------
 _add = primitive("add", np.add, vjp=(lambda m, g, a, x, y: g, lambda m, g, a, x, y: g),
-                 jvp="linear", save_args=(), save_out=False)
+                 jvp="linear", save_args=(), save_out=False, elementwise=True)
 _subtract = primitive("subtract", np.subtract,
                       vjp=(lambda m, g, a, x, y: g, lambda m, g, a, x, y: -g),
-                      jvp="linear", save_args=(), save_out=False)
+                      jvp="linear", save_args=(), save_out=False, elementwise=True)
 _multiply = primitive("multiply", np.multiply,
                       vjp=(lambda m, g, a, x, y: g * _c(m, y), lambda m, g, a, x, y: _c(m, x) * g),
                       jvp=(lambda m, t, a, x, y: t * y, lambda m, t, a, x, y: x * t),
@@ -41,7 +41,7 @@ _divide = primitive("divide", np.true_divide,
                          lambda m, g, a, x, y: -g * _c(m, a) / _c(m, y)),
                     jvp=(lambda m, t, a, x, y: t / y, lambda m, t, a, x, y: -t * a / y))
 _negative = primitive("negative", np.negative, vjp=(lambda m, g, a, x: -g,), jvp="linear",
-                      save_args=(), save_out=False)
+                      save_args=(), save_out=False, elementwise=True)
 
 
 def _pow_dx(m, g, z, x, y):
@@ -104,7 +104,7 @@ def add(x, y, name=None):
     >>> gt.add(gt.constant([1.0, 2.0]), 1.0).numpy()
     array([2., 3.], dtype=float32)
     """
-    return bind(_add, x, y)
+    return bind2(_add, x, y)
 
 
 def subtract(x, y, name=None):
@@ -114,7 +114,7 @@ def subtract(x, y, name=None):
     >>> gt.subtract(gt.constant([1.0, 2.0]), 1.0).numpy()
     array([0., 1.], dtype=float32)
     """
-    return bind(_subtract, x, y)
+    return bind2(_subtract, x, y)
 
 
 def multiply(x, y, name=None):
@@ -124,7 +124,7 @@ def multiply(x, y, name=None):
     >>> gt.multiply(gt.constant([1.0, 2.0]), 3.0).numpy()
     array([3., 6.], dtype=float32)
     """
-    return bind(_multiply, x, y)
+    return bind2(_multiply, x, y)
 
 
 def divide(x, y, name=None):
@@ -134,7 +134,7 @@ def divide(x, y, name=None):
     >>> gt.divide(gt.constant([1.0, 2.0]), 2.0).numpy()
     array([0.5, 1. ], dtype=float32)
     """
-    return bind(_divide, x, y)
+    return bind2(_divide, x, y)
 
 
 truediv = divide
@@ -147,7 +147,7 @@ def negative(x, name=None):
     >>> gt.negative(gt.constant([1.0])).numpy()
     array([-1.], dtype=float32)
     """
-    return bind(_negative, x)
+    return bind1(_negative, x)
 
 
 def pow(x, y, name=None):  # noqa: A001 - TensorFlow's name
@@ -157,7 +157,7 @@ def pow(x, y, name=None):  # noqa: A001 - TensorFlow's name
     >>> gt.pow(gt.constant([2.0, 3.0]), 2.0).numpy()
     array([4., 9.], dtype=float32)
     """
-    return bind(_pow, x, y)
+    return bind2(_pow, x, y)
 
 
 def floordiv(x, y, name=None):
@@ -167,7 +167,7 @@ def floordiv(x, y, name=None):
     >>> gt.math.floordiv(gt.constant([7.0]), 2.0).numpy()
     array([3.], dtype=float32)
     """
-    return bind(_floordiv, x, y)
+    return bind2(_floordiv, x, y)
 
 
 def floormod(x, y, name=None):
@@ -177,7 +177,7 @@ def floormod(x, y, name=None):
     >>> gt.math.floormod(gt.constant([7.0, -7.0]), 3.0).numpy()
     array([1., 2.], dtype=float32)
     """
-    return bind(_floormod, x, y)
+    return bind2(_floormod, x, y)
 
 
 mod = floormod
@@ -190,7 +190,7 @@ def maximum(x, y, name=None):
     >>> gt.maximum(gt.constant([1.0, 5.0]), 2.0).numpy()
     array([2., 5.], dtype=float32)
     """
-    return bind(_maximum, x, y)
+    return bind2(_maximum, x, y)
 
 
 def minimum(x, y, name=None):
@@ -200,7 +200,7 @@ def minimum(x, y, name=None):
     >>> gt.minimum(gt.constant([1.0, 5.0]), 2.0).numpy()
     array([1., 2.], dtype=float32)
     """
-    return bind(_minimum, x, y)
+    return bind2(_minimum, x, y)
 
 
 # -- unary -----------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ def abs(x, name=None):  # noqa: A001 - TensorFlow's name
     >>> gt.abs(gt.constant([-1.0, 2.0])).numpy()
     array([1., 2.], dtype=float32)
     """
-    return bind(_abs, x)
+    return bind1(_abs, x)
 
 
 square = unary("square", np.square, lambda m, y, x: 2 * x, summary="Elementwise ``x * x``.")
@@ -326,7 +326,7 @@ def squared_difference(x, y, name=None):
     >>> gt.math.squared_difference(gt.constant([1.0, 4.0]), 2.0).numpy()
     array([1., 4.], dtype=float32)
     """
-    return bind(_squared_difference, x, y)
+    return bind2(_squared_difference, x, y)
 
 
 def _atan2_dy(m, g, a, y, x):
@@ -350,7 +350,7 @@ def atan2(y, x, name=None):
     >>> gt.math.atan2(gt.constant([1.0]), gt.constant([1.0])).numpy()
     array([0.7853981], dtype=float32)
     """
-    return bind(_atan2, y, x)
+    return bind2(_atan2, y, x)
 
 
 # -- safe division and x*log(y) ----------------------------------------------------------------
@@ -415,7 +415,7 @@ def xlogy(x, y, name=None):
     >>> gt.math.xlogy(gt.constant([0.0, 2.0]), gt.constant([0.0, 1.0])).numpy()
     array([0., 0.], dtype=float32)
     """
-    return bind(_xlogy, x, y)
+    return bind2(_xlogy, x, y)
 
 
 def xdivy(x, y, name=None):
@@ -425,7 +425,7 @@ def xdivy(x, y, name=None):
     >>> gt.math.xdivy(gt.constant([0.0, 2.0]), gt.constant([0.0, 4.0])).numpy()
     array([0. , 0.5], dtype=float32)
     """
-    return bind(_xdivy, x, y)
+    return bind2(_xdivy, x, y)
 
 
 def divide_no_nan(x, y, name=None):
@@ -437,7 +437,7 @@ def divide_no_nan(x, y, name=None):
     >>> gt.math.divide_no_nan(gt.constant([1.0, 2.0]), gt.constant([0.0, 4.0])).numpy()
     array([0. , 0.5], dtype=float32)
     """
-    return bind(_divide_no_nan, x, y)
+    return bind2(_divide_no_nan, x, y)
 
 
 # -- activations ---------------------------------------------------------------------------------
@@ -590,7 +590,7 @@ def polygamma(a, x, name=None):
     >>> print(f"{float(y[0]):.4f}")  # pi**2 / 6
     1.6449
     """
-    return bind(_polygamma, a, x)
+    return bind2(_polygamma, a, x)
 
 
 # -- complex parts and casts -----------------------------------------------------------------
@@ -617,7 +617,7 @@ def real(x, name=None):
     >>> gt.math.real(gt.constant([1 + 2j])).numpy()
     array([1.])
     """
-    return bind(_real, x)
+    return bind1(_real, x)
 
 
 def imag(x, name=None):
@@ -627,7 +627,7 @@ def imag(x, name=None):
     >>> gt.math.imag(gt.constant([1 + 2j])).numpy()
     array([2.])
     """
-    return bind(_imag, x)
+    return bind1(_imag, x)
 
 
 def conj(x, name=None):
@@ -639,7 +639,7 @@ def conj(x, name=None):
     """
     if not is_complex(x if isinstance(x, Tensor) else np.asarray(x)):
         return x if isinstance(x, Tensor) else wrap(np.asarray(x))
-    return bind(_conj, x)
+    return bind1(_conj, x)
 
 
 def complex(real, imag, name=None):  # noqa: A001 - TensorFlow's name
@@ -649,7 +649,7 @@ def complex(real, imag, name=None):  # noqa: A001 - TensorFlow's name
     >>> gt.complex(gt.constant([1.0]), gt.constant([2.0])).numpy()
     array([1.+2.j], dtype=complex64)
     """
-    return bind(_complex, real, imag)
+    return bind2(_complex, real, imag)
 
 
 def _angle_fwd(x):
@@ -682,7 +682,7 @@ def angle(input, name=None):  # noqa: A002 - TensorFlow's name
     >>> gt.math.angle(gt.constant([1j, -1 + 0j])).numpy()
     array([1.57079633, 3.14159265])
     """
-    return bind(_angle, input)
+    return bind1(_angle, input)
 
 
 def _cast_fwd(x, dtype):
@@ -695,7 +695,8 @@ def _cast_vjp(m, g, a, x, dtype):
     return g  # the engine casts the gradient back to the input's dtype
 
 
-_cast = primitive("cast", _cast_fwd, vjp=(_cast_vjp,), jvp="linear", save_args=(), save_out=False)
+_cast = primitive("cast", _cast_fwd, vjp=(_cast_vjp,), jvp="linear", save_args=(), save_out=False,
+                  elementwise=True)
 
 
 def cast(x, dtype, name=None):
@@ -716,10 +717,10 @@ def _nodiff(name, fn, summary, example, nargs=2):
     p = primitive(name, fn, vjp=(None,) * nargs, jvp=(None,) * nargs)
     if nargs == 2:
         def op(x, y, name=None):
-            return bind(p, x, y)
+            return bind2(p, x, y)
     else:
         def op(x, name=None):
-            return bind(p, x)
+            return bind1(p, x)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"""{summary}
 

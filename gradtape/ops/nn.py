@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._engine.primitive import bind, primitive
+from .._engine.primitive import bind, bind1, bind2, primitive
 from .._engine.tensor import Tensor, to_array, wrap
 from . import _kernels
 from ._rules import normalize_axes, normalize_axis
@@ -38,7 +38,8 @@ def _relu_fwd(x):
 
 _relu = primitive("relu", _relu_fwd,
                   vjp=(lambda m, g, ans, x: g * (ans > 0),),
-                  jvp=(lambda m, t, ans, x: t * (ans > 0),), save_args=(), save_out=True)
+                  jvp=(lambda m, t, ans, x: t * (ans > 0),), save_args=(), save_out=True,
+                  elementwise=True)
 
 
 def relu(features, name=None):
@@ -48,7 +49,7 @@ def relu(features, name=None):
     >>> gt.nn.relu(gt.constant([-1.0, 2.0])).numpy()
     array([0., 2.], dtype=float32)
     """
-    return bind(_relu, features)
+    return bind1(_relu, features)
 
 
 def _relu6_d(m, t, ans, x):
@@ -56,7 +57,7 @@ def _relu6_d(m, t, ans, x):
 
 
 _relu6 = primitive("relu6", lambda x: np.minimum(np.maximum(x, 0), 6), vjp=(_relu6_d,),
-                   jvp=(_relu6_d,), save_args=(), save_out=True)
+                   jvp=(_relu6_d,), save_args=(), save_out=True, elementwise=True)
 
 
 def relu6(features, name=None):
@@ -99,7 +100,7 @@ def _elu_d(m, t, ans, x):
     return m.where(ans < 0, t * (ans + 1), t)
 
 
-_elu = primitive("elu", _elu_fwd, vjp=(_elu_d,), jvp=(_elu_d,), save_args=(), save_out=True)
+_elu = primitive("elu", _elu_fwd, vjp=(_elu_d,), jvp=(_elu_d,), save_args=(), save_out=True, elementwise=True)
 
 
 def elu(features, name=None):
@@ -124,7 +125,7 @@ def _selu_d(m, t, ans, x):
     return m.where(ans < 0, t * (ans + _SELU_SCALE * _SELU_ALPHA), t * _SELU_SCALE)
 
 
-_selu = primitive("selu", _selu_fwd, vjp=(_selu_d,), jvp=(_selu_d,), save_args=(), save_out=True)
+_selu = primitive("selu", _selu_fwd, vjp=(_selu_d,), jvp=(_selu_d,), save_args=(), save_out=True, elementwise=True)
 
 
 def selu(features, name=None):
@@ -327,7 +328,7 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
     if lab.size and (lab.min() < 0 or lab.max() >= n):
         raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels must be in [0, {n}), "
                          f"got values from {lab.min()} to {lab.max()}")
-    return bind(_sparse_xent, lab, lg)
+    return bind2(_sparse_xent, lab, lg)
 
 
 # -- norms and normalization -------------------------------------------------------------------

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .._engine.primitive import bind
+from .._engine.primitive import bind1, bind2
 from .._engine.tensor import Tensor
 from . import indexing, linalg, math
 
@@ -14,19 +14,19 @@ _pow, _neg, _matmul = math._pow, math._negative, linalg._matmul
 def _binary(prim, reflected=False):
     if reflected:
         def op(self, other):
-            return bind(prim, other, self)
+            return bind2(prim, other, self)
     else:
         def op(self, other):
-            return bind(prim, self, other)
+            return bind2(prim, self, other)
     return op
 
 
 def _matmul_op(self, other):
-    return bind(_matmul, self, other)
+    return bind2(_matmul, self, other)
 
 
 def _rmatmul_op(self, other):
-    return bind(_matmul, other, self)
+    return bind2(_matmul, other, self)
 
 
 def _eq(self, other):
@@ -69,7 +69,7 @@ _OPS = {
     "__mod__": _binary(math._floormod), "__rmod__": _binary(math._floormod, True),
     "__pow__": _binary(_pow), "__rpow__": _binary(_pow, True),
     "__matmul__": _matmul_op, "__rmatmul__": _rmatmul_op,
-    "__neg__": lambda self: bind(_neg, self),
+    "__neg__": lambda self: bind1(_neg, self),
     "__pos__": lambda self: self,
     "__abs__": lambda self: math.abs(self),
     "__lt__": lambda self, o: math.less(self, o), "__le__": lambda self, o: math.less_equal(self, o),
