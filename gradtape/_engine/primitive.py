@@ -187,7 +187,7 @@ def bind1(prim: Primitive, x):
     except (ValueError, TypeError, IndexError) as e:
         raise _op_error(prim, [xv], e) from None
     if prim.n_out is not None or type(out) is not np.ndarray:
-        return _finish(prim, (x,), [xv], out, {})
+        return _finish(prim, (x,), (xv,), out, {})
     t = _new_tensor(Tensor)
     t._value = out
     t._id = _next_id()
@@ -195,7 +195,7 @@ def bind1(prim: Primitive, x):
     if stack:
         outs = (t,)
         for r in stack:
-            r.record(prim, (x,), [xv], outs, _NO_ATTRS)
+            r.record(prim, (x,), (xv,), outs, _NO_ATTRS)
     return t
 
 
@@ -220,7 +220,7 @@ def bind2(prim: Primitive, x, y):
     except (ValueError, TypeError, IndexError) as e:
         raise _op_error(prim, [xv, yv], e) from None
     if prim.n_out is not None or type(out) is not np.ndarray:
-        return _finish(prim, (x, y), [xv, yv], out, {})
+        return _finish(prim, (x, y), (xv, yv), out, {})
     t = _new_tensor(Tensor)
     t._value = out
     t._id = _next_id()
@@ -228,7 +228,7 @@ def bind2(prim: Primitive, x, y):
     if stack:
         outs = (t,)
         for r in stack:
-            r.record(prim, (x, y), [xv, yv], outs, _NO_ATTRS)
+            r.record(prim, (x, y), (xv, yv), outs, _NO_ATTRS)
     return t
 
 
