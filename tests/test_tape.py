@@ -418,3 +418,67 @@ def test_gradients_of_several_overlapping_slices_accumulate():
     expect[:, -1] += 1.0
     np.testing.assert_allclose(g, expect)
     gt.test.check_gradients(lambda a: a[:, :3] * a[:, 1:4] + a[:, 5:], [rng.standard_normal((2, 8))])
+
+
+def _recurrent_grads(steps, wx, wh, xs, via=lambda w: w):
+    with gt.GradientTape(persistent=True) as tape:
+        tape.watch([wx, wh])
+        ux, uh = via(wx), via(wh)
+        h = gt.zeros((xs.shape[1], wh.shape[0]), dtype=wx.dtype)
+        for i in range(steps):
+            h = gt.tanh(xs[i] @ ux + h @ uh)
+        loss = gt.reduce_sum(h * h) + gt.reduce_sum(ux) * 0.5
+    return [g.numpy() for g in tape.gradient(loss, [wx, wh, ux])]
+
+
+@pytest.mark.parametrize("steps", [1, 3, 150])
+def test_weight_gradients_of_many_small_products_are_gathered_exactly(monkeypatch, steps):
+    # The sweep stacks the many small a.T @ g terms of a shared weight into one product
+    # (flushing every _GATHER_MAX terms); the result must equal the term-by-term sum.
+    from gradtape._engine import backprop
+    from gradtape.ops import linalg
+    rng = np.random.default_rng(1)
+    xs = gt.constant(rng.standard_normal((steps, 4, 3)))
+    wx = gt.constant(rng.standard_normal((3, 5)) * 0.3)
+    wh = gt.constant(rng.standard_normal((5, 5)) * 0.3)
+    for via in (lambda w: w, lambda w: w * 2.0):  # weights as sources, and computed from them
+        got = _recurrent_grads(steps, wx, wh, xs, via)
+        with monkeypatch.context() as mp:
+            mp.setattr(linalg, "_GATHER_ROWS", 0)  # never gather: one product per term
+            expect = _recurrent_grads(steps, wx, wh, xs, via)
+        for g, e in zip(got, expect):
+            np.testing.assert_allclose(g, e, rtol=1e-12, atol=1e-12)
+    assert backprop._GATHER_MAX < 150
+
+
+def test_recurrent_weight_gradients_match_central_differences():
+    rng = np.random.default_rng(2)
+    xs = rng.standard_normal((6, 2, 3))
+
+    def rnn(wx, wh):
+        h = gt.zeros((2, 4), dtype=gt.float64)
+        for i in range(6):
+            h = gt.tanh(gt.constant(xs[i]) @ wx + h @ wh)
+        return gt.reduce_sum(h * h)
+    gt.test.check_gradients(rnn, [rng.standard_normal((3, 4)) * 0.5, rng.standard_normal((4, 4)) * 0.5])
+
+
+def test_gathered_weight_gradient_adds_to_an_embedding_gradient():
+    rng = np.random.default_rng(3)
+    w = gt.Variable(rng.standard_normal((6, 6)))
+    x = gt.constant(rng.standard_normal((2, 6)))
+    with gt.GradientTape() as tape:
+        h = gt.gather(w, [0, 2])          # IndexedSlices gradient for w
+        for _ in range(3):
+            h = gt.tanh(h @ w + x)        # three gathered product terms for w
+        loss = gt.reduce_sum(h)
+    g = tape.gradient(loss, w)
+    g = g.to_dense_array() if isinstance(g, gt.IndexedSlices) else g.numpy()
+
+    def f(wv):
+        h = gt.gather(wv, [0, 2])
+        for _ in range(3):
+            h = gt.tanh(h @ wv + x)
+        return gt.reduce_sum(h)
+    num = gt.test.compute_gradient(f, [w.numpy()])[1][0]
+    np.testing.assert_allclose(g.reshape(-1), num.reshape(-1), rtol=1e-6, atol=1e-7)

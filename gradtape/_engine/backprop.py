@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import numerics
-from .indexed_slices import IndexedSlices, SliceGrad, accumulate_sparse
+from .indexed_slices import IndexedSlices, ProductGrad, SliceGrad, accumulate_sparse
 from .primitive import diff, raw
 from .state import state
 from .tensor import Tensor, wrap
@@ -125,6 +125,7 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
         return {}
     keep = sources
     owned = set()  # ids whose gradient is an array this sweep allocated and nothing else holds
+    gathered: dict = {}  # id -> ProductGrad terms not yet multiplied (see ProductGrad)
     checking = numerics.enabled
     fast = not diffmode and nb == 0 and not checking
     for k in range(n - 1, -1, -1):
@@ -133,6 +134,8 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
             records[k] = (prim, in_ids, None, out_ids, None, None)
         if prim.n_out is None:
             oid = out_ids[0]
+            if gathered and oid in gathered:
+                _add_gathered(grads, owned, oid, gathered.pop(oid))
             g = grads.get(oid) if oid in keep else grads.pop(oid, None)
             if g is None:
                 continue
@@ -153,7 +156,15 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
                         prev = grads.get(iid)
                         grads[iid] = gi if prev is None else accumulate_sparse(prev, gi)
                         continue
-                    if type(gi) is SliceGrad:
+                    if type(gi) is ProductGrad:
+                        if iid in grads:
+                            terms = gathered.setdefault(iid, [])
+                            terms.append(gi)
+                            if len(terms) >= _GATHER_MAX:
+                                _add_gathered(grads, owned, iid, gathered.pop(iid))
+                            continue
+                        gi = gi.dense()
+                    elif type(gi) is SliceGrad:
                         prev = grads.get(iid)
                         if prev is None:
                             grads[iid] = gi.dense()
@@ -185,6 +196,9 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
                 continue
             ans = saved_out[0]
         else:
+            for o in out_ids:
+                if o in gathered:
+                    _add_gathered(grads, owned, o, gathered.pop(o))
             gs = [grads.get(o) if o in keep else grads.pop(o, None) for o in out_ids]
             if all(x is None for x in gs):
                 continue
@@ -198,7 +212,25 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
             ans = saved_out
         _general_step(prim, m, diffmode, nb, g, ans, in_ids, saved_in, out_ids, attrs, needed, grads,
                       sites if checking else None)
+    for i, terms in gathered.items():
+        _add_gathered(grads, owned, i, terms)
     return {i: grads[i] for i in sources if i in grads}
+
+
+_GATHER_MAX = 64  # terms stacked into one product at most (bounds the memory they hold)
+
+
+def _add_gathered(grads, owned, iid, terms) -> None:
+    """Add the product of gathered ``ProductGrad`` terms to ``grads[iid]`` (which exists)."""
+    total = ProductGrad.gather(terms)
+    prev = grads[iid]
+    if iid in owned:
+        np.add(prev, total, out=prev)
+    elif type(prev) is IndexedSlices:
+        grads[iid] = accumulate_sparse(prev, total)
+    else:
+        grads[iid] = prev + total
+        owned.add(iid)
 
 
 def _general_step(prim, m, diffmode, nb, g, ans, in_ids, saved_in, out_ids, attrs, needed, grads,
@@ -236,7 +268,7 @@ def _general_step(prim, m, diffmode, nb, g, ans, in_ids, saved_in, out_ids, attr
         gi = res[j]
         if gi is None:
             continue
-        if type(gi) is SliceGrad:
+        if type(gi) is SliceGrad or type(gi) is ProductGrad:
             gi = gi.dense()
         x = saved_in[j]
         iid = in_ids[j]

@@ -85,3 +85,28 @@ class SliceGrad:
         out = np.zeros(self.shape, dtype=self.dtype)
         out[self.index] = self.g
         return out
+
+
+class ProductGrad:
+    """The gradient ``a.T @ g`` of a matrix product's right operand, not yet multiplied.
+
+    Returned by the first-order rule of ``matmul`` for small 2-D products. When one tensor
+    gets several such terms (a recurrent network's weights get one per time step), the
+    reverse sweep stacks them and takes one large product, which BLAS runs several times
+    faster than many small ones. Never seen by users.
+    """
+
+    __slots__ = ("a", "g")
+
+    def __init__(self, a, g):
+        self.a, self.g = a, g
+
+    def dense(self) -> np.ndarray:
+        return self.a.T @ self.g
+
+    @staticmethod
+    def gather(terms: list) -> np.ndarray:
+        """``sum(t.a.T @ t.g for t in terms)`` as one product of stacked rows."""
+        if len(terms) == 1:
+            return terms[0].dense()
+        return np.concatenate([t.a for t in terms]).T @ np.concatenate([t.g for t in terms])

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._engine.indexed_slices import ProductGrad
 from .._engine.primitive import bind, bind1, bind2, primitive
 from .._engine.tensor import Tensor
 from ._rules import conj, normalize_axis
@@ -157,6 +158,9 @@ def _int_arg(v, op: str, arg: str) -> int:
 
 
 # -- matmul ----------------------------------------------------------------------------------
+_GATHER_ROWS = 512  # right-operand gradients of products with fewer rows are gathered
+
+
 def _matmul_da(m, g, ans, a, b):
     if len(b.shape) == 1:
         # a @ b with b a vector: ans (..., m); da = g[..., :, None] * conj(b)
@@ -191,6 +195,9 @@ def _matmul_db(m, g, ans, a, b):
     if len(a.shape) == 1:
         # ans (..., n) = a (k,) @ b (..., k, n); db = conj(a)[:, None] * g[..., None, :]
         return m.reshape(conj(m, a), shape=(a.shape[0], 1)) * _expand_last(m, g, -2)
+    if (m.is_raw and len(a.shape) == 2 and len(g.shape) == 2 and a.shape[0] < _GATHER_ROWS
+            and a.dtype == g.dtype == b.dtype and a.dtype.kind == "f"):
+        return ProductGrad(a, g)  # the sweep stacks several such terms into one product
     return m.matmul(_mH(m, a), g)
 
 
