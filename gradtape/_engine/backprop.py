@@ -160,7 +160,7 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
                         if iid in grads:
                             terms = gathered.setdefault(iid, [])
                             terms.append(gi)
-                            if len(terms) >= _GATHER_MAX:
+                            if len(terms) * (gi.a.nbytes + gi.g.nbytes) > _GATHER_BYTES:
                                 _add_gathered(grads, owned, iid, gathered.pop(iid))
                             continue
                         gi = gi.dense()
@@ -217,7 +217,7 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
     return {i: grads[i] for i in sources if i in grads}
 
 
-_GATHER_MAX = 64  # terms stacked into one product at most (bounds the memory they hold)
+_GATHER_BYTES = 8 << 20  # gathered terms of one tensor are multiplied before they hold more
 
 
 def _add_gathered(grads, owned, iid, terms) -> None:
