@@ -482,3 +482,32 @@ def test_gathered_weight_gradient_adds_to_an_embedding_gradient():
         return gt.reduce_sum(h)
     num = gt.test.compute_gradient(f, [w.numpy()])[1][0]
     np.testing.assert_allclose(g.reshape(-1), num.reshape(-1), rtol=1e-6, atol=1e-7)
+
+
+def test_in_place_vjps_never_touch_shared_or_user_arrays(monkeypatch):
+    # relu/tanh/softmax may write their VJP into the cotangent when only the sweep holds it.
+    # add passes one array to both inputs: the first in-place rule must not corrupt the other.
+    calls = []
+    relu = gt.nn.relu.__globals__["_relu"]
+    inner = relu.vjp_inplace
+    monkeypatch.setattr(relu, "vjp_inplace", lambda *a, **k: calls.append(1) or inner(*a, **k))
+    rng = np.random.default_rng(4)
+    v, q = gt.constant(rng.standard_normal((3, 4))), gt.constant(rng.standard_normal((3, 4)))
+    dy = rng.standard_normal((3, 4))
+    dy_copy = dy.copy()
+    with gt.GradientTape(persistent=True) as tape:
+        tape.watch([v, q])
+        u, w = gt.nn.relu(v), gt.tanh(q)
+        s = u + w                      # one cotangent array for u and w
+        y = gt.nn.relu(s * 3.0)        # s * 3.0's cotangent is fresh: relu writes into it
+        z = gt.nn.softmax(gt.nn.relu(v) * 1.0)
+    gv, gq = tape.gradient(y, [v, q], output_gradients=dy)
+    np.testing.assert_array_equal(dy, dy_copy)   # the user's array is untouched
+    mask = (s.numpy() * 3.0 > 0) * dy * 3.0
+    np.testing.assert_allclose(gv.numpy(), mask * (v.numpy() > 0))
+    np.testing.assert_allclose(gq.numpy(), mask * (1 - np.tanh(q.numpy()) ** 2))
+    assert calls, "the in-place relu rule was never used"
+    # softmax through an in-place relu, against central differences
+    gt.test.check_gradients(lambda a: gt.nn.softmax(gt.nn.relu(a) * 1.0) * gt.constant(dy),
+                            [rng.standard_normal((3, 4))])
+    del z

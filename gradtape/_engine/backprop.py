@@ -14,6 +14,8 @@ Tensors that carry the recorded ids, so the gradient computation is itself recor
 
 from __future__ import annotations
 
+from sys import getrefcount
+
 import numpy as np
 
 from . import numerics
@@ -143,13 +145,22 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
                 # First-order fast path: raw arrays, one rule per input.
                 vjps = prim.vjp
                 ans = saved_out[0]
+                # g may be overwritten when only this frame holds it (2 = g + the call's
+                # argument) and it owns its memory.
+                inplace = (prim.vjp_inplace is not None and type(g) is np.ndarray
+                           and getrefcount(g) == 2 and g.base is None and g.flags.writeable)
                 for j, iid in enumerate(in_ids):
                     if iid is None or iid not in needed:
                         continue
                     rule = vjps[j]
                     if rule is None:
                         continue
-                    gi = rule(raw, g, ans, *saved_in, **attrs)
+                    if inplace:
+                        gi = prim.vjp_inplace(g, ans, *saved_in, **attrs)
+                        if gi is g and iid not in grads:
+                            owned.add(iid)  # only this sweep holds it: later terms add in place
+                    else:
+                        gi = rule(raw, g, ans, *saved_in, **attrs)
                     if gi is None:
                         continue
                     if type(gi) is IndexedSlices:
@@ -193,6 +204,9 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
                         total = grads[iid] = prev + gi
                         if type(total) is np.ndarray:
                             owned.add(iid)
+                # Drop this frame's references now: a stale local would keep an input or a
+                # cotangent alive while the next records run (recompute_grad's peak).
+                g = ans = x = gi = prev = total = saved_in = saved_out = None
                 continue
             ans = saved_out[0]
         else:
@@ -212,6 +226,7 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
             ans = saved_out
         _general_step(prim, m, diffmode, nb, g, ans, in_ids, saved_in, out_ids, attrs, needed, grads,
                       sites if checking else None)
+        g = ans = saved_in = saved_out = None
     for i, terms in gathered.items():
         _add_gathered(grads, owned, i, terms)
     return {i: grads[i] for i in sources if i in grads}

@@ -15,6 +15,10 @@ no gradient) or one function returning a tuple (``vjp_all=``). A JVP is one func
 ``jvp="linear"`` for ops linear in their differentiable inputs (the JVP is the op itself
 applied to the tangents). Rules must accept a leading batch axis on ``g`` (they see trailing
 axes only) unless the primitive says ``batched=False``; the engine then loops.
+
+A one-input primitive may also give ``vjp_inplace(g, ans, x, **attrs)``: the same VJP on raw
+arrays, free to overwrite ``g``. First-order sweeps use it when nothing but the sweep holds
+``g`` (checked by reference count), which saves an allocation and a pass over memory.
 """
 
 from __future__ import annotations
@@ -66,13 +70,15 @@ class Primitive:
     """One differentiable operation: its forward on arrays and its derivative rules."""
 
     __slots__ = ("name", "forward", "vjp", "vjp_all", "jvp", "jvp_all", "save_args", "save_out",
-                 "n_out", "batched", "diff_args", "elementwise", "single", "__weakref__")
+                 "n_out", "batched", "diff_args", "elementwise", "single", "vjp_inplace",
+                 "__weakref__")
 
     def __init__(self, name: str, forward: Callable, *, vjp: Sequence | None = None,
                  vjp_all: Callable | None = None, jvp: Any = None, jvp_all: Callable | None = None,
                  save_args: Sequence[int] | None = None, save_out: bool = True,
                  n_out: int | None = None, batched: bool = True,
-                 diff_args: Sequence[int] | None = None, elementwise: bool = False):
+                 diff_args: Sequence[int] | None = None, elementwise: bool = False,
+                 vjp_inplace: Callable | None = None):
         self.name = name
         self.forward = forward
         self.vjp = tuple(vjp) if vjp is not None else None
@@ -91,6 +97,9 @@ class Primitive:
         self.elementwise = elementwise
         # single: one output and a gradient for some input (the tape's short path)
         self.single = n_out is None and (self.diff_args is None or len(self.diff_args) > 0)
+        # vjp_inplace(g, ans, *inputs, **attrs): the first input's VJP on raw arrays, allowed
+        # to write its result into ``g``; the sweep calls it when no one else holds ``g``.
+        self.vjp_inplace = vjp_inplace
 
     def __repr__(self) -> str:
         return f"<gradtape primitive {self.name}>"

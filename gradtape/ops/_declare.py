@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .._engine.primitive import bind, bind1, primitive
+import numpy as np
+
+from .._engine.primitive import bind, bind1, primitive, raw
 from ._rules import conj
 
 
@@ -38,7 +40,13 @@ def unary(name: str, forward: Callable, deriv: Callable | None, *, uses: str = "
         def jvp(m, t, ans, x):
             return t * deriv(m, ans, x)
 
-        p = primitive(name, forward, vjp=(vjp,), jvp=(jvp,),
+        def vjp_inplace(g, ans, x):
+            d = deriv(raw, ans, x)
+            if is_complex(d) or g.dtype.kind != "f":
+                return vjp(raw, g, ans, x)
+            return np.multiply(g, d, out=g)
+
+        p = primitive(name, forward, vjp=(vjp,), jvp=(jvp,), vjp_inplace=vjp_inplace,
                       save_args=(0,) if "x" in uses else (), save_out="y" in uses, elementwise=True)
 
     def op(x, name=None):

@@ -39,7 +39,7 @@ def _relu_fwd(x):
 _relu = primitive("relu", _relu_fwd,
                   vjp=(lambda m, g, ans, x: g * (ans > 0),),
                   jvp=(lambda m, t, ans, x: t * (ans > 0),), save_args=(), save_out=True,
-                  elementwise=True)
+                  elementwise=True, vjp_inplace=lambda g, ans, x: np.multiply(g, ans > 0, out=g))
 
 
 def relu(features, name=None):
@@ -182,8 +182,14 @@ def _softmax_jvp(m, t, y, x, axis):
     return y * (t - m.reduce_sum(t * y, axis=(axis,), keepdims=True))
 
 
+def _softmax_vjp_inplace(g, y, x, axis):
+    s = _kernels.sum_(g * y, axis, True)
+    np.subtract(g, s, out=g)
+    return np.multiply(g, y, out=g)
+
+
 _softmax = primitive("softmax", _softmax_fwd, vjp=(_softmax_vjp,), jvp=(_softmax_jvp,),
-                     save_args=(), save_out=True)
+                     save_args=(), save_out=True, vjp_inplace=_softmax_vjp_inplace)
 
 
 def _log_softmax_fwd(x, axis):
