@@ -191,6 +191,12 @@ CASES = {
     "xent shapes": (ValueError, "labels shape",
                     lambda w: gt.nn.sparse_softmax_cross_entropy_with_logits([0, 1], gt.ones((1, 2)))),
     "softmax axis": (ValueError, "softmax: axis=2", lambda w: gt.nn.softmax(w["x"], axis=2)),
+    "layer_normalization leading axis": (ValueError, "layer_normalization: axis=0 must name the trailing axes",
+                                         lambda w: gt.nn.layer_normalization(gt.ones((2, 3)), axis=0)),
+    "layer_normalization scale shape": (ValueError, r"layer_normalization: scale has shape \(2,\)",
+                                        lambda w: gt.nn.layer_normalization(gt.ones((2, 3)), gt.ones(2))),
+    "layer_normalization integers": (TypeError, "layer_normalization: x must be a floating tensor.*gt.cast",
+                                     lambda w: gt.nn.layer_normalization(gt.constant([1, 2]))),
     # conversions
     "bool of vector": (ValueError, "ambiguous", lambda w: bool(w["x"])),
     "len of scalar": (TypeError, "scalar", lambda w: len(w["y"])),

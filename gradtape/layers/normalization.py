@@ -137,6 +137,8 @@ class LayerNormalization(Layer):
         if inputs.ndim != len(self._bshape):
             raise InputSpecError(f"{self.name}: built for inputs of rank {len(self._bshape)}, got "
                                  f"shape {tuple(inputs.shape)}")
+        if self._trailing and inputs.dtype != gt.float16:  # one fused op (gt.nn.layer_normalization)
+            return gt.nn.layer_normalization(inputs, self.gamma, self.beta, self.epsilon, self._axes)
         mean, var = _moments(inputs, self._axes)
         inv = gt.rsqrt(var + self.epsilon)
         if self.scale:

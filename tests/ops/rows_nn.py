@@ -39,6 +39,12 @@ def _bn_ref(x, mean, var, offset, scale):
     return (x - mean) * scale / np.sqrt(var * var + 0.5 + 1e-3) + offset
 
 
+def _ln_ref(x, scale, offset, n=1, eps=1e-3):
+    axes = tuple(range(-n, 0))
+    xc = x - x.mean(axis=axes, keepdims=True)
+    return xc / np.sqrt((xc * xc).mean(axis=axes, keepdims=True) + eps) * scale + offset
+
+
 def _moments_ref(x, axes):
     return [x.mean(axis=axes), x.var(axis=axes)]
 
@@ -96,6 +102,13 @@ ROWS = [
     Row("batch_normalization_no_scale_offset",
         lambda x, mean, var: gt.nn.batch_normalization(x, mean, var * var + 0.5, None, None, 1e-3),
         lambda x, mean, var: (x - mean) / np.sqrt(var * var + 0.5 + 1e-3), [((4, 3), (3,), (3,))]),
+    Row("layer_normalization", gt.nn.layer_normalization, _ln_ref,
+        [((2, 3), (3,), (3,)), ((4,), (4,), ()), ((2, 1, 3), (1,), (3,))]),
+    Row("layer_normalization_two_axes",
+        lambda x, s, o: gt.nn.layer_normalization(x, s, o, epsilon=0.1, axis=(-2, -1)),
+        lambda x, s, o: _ln_ref(x, s, o, 2, 0.1), [((2, 2, 3), (2, 3), (3,))]),
+    Row("layer_normalization_defaults", lambda x: gt.nn.layer_normalization(x),
+        lambda x: _ln_ref(x, 1.0, 0.0), [((3, 4),)]),
     Row("dropout", _dropout_fixed, None, [((4, 5),)]),
     Row("bias_add", gt.nn.bias_add, lambda v, b: v + b, [((2, 3), (3,)), ((2, 2, 2, 3), (3,))]),
     Row("bias_add_nchw", lambda v, b: gt.nn.bias_add(v, b, data_format="NCHW"),

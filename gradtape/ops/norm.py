@@ -1,0 +1,116 @@
+"""Fused layer normalization: one primitive for ``(x - mean) / sqrt(var + eps) * scale + offset``.
+
+Written with ``gt.nn.moments`` and ``gt.nn.batch_normalization`` the same computation is about
+ten recorded ops, each with its own temporaries and gradient rule. As one primitive the tape
+keeps only ``x`` and the gradient is the closed form
+
+    dx = rstd * (gx - mean(gx) - xhat * mean(gx * xhat)),   gx = g * scale,
+
+with ``dscale = g * xhat`` and ``doffset = g`` summed by the engine over the leading axes. The
+rules are written with the rule namespace ``m``, so they are differentiable to any order.
+TensorFlow has no such function in ``tf.nn`` (Keras' ``LayerNormalization`` composes it);
+``gt.layers.LayerNormalization`` uses this one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._engine.primitive import bind, primitive, raw
+from .._engine.tensor import Tensor, to_array, wrap
+from ._rules import normalize_axes
+
+
+def _axes(n: int) -> tuple:
+    return tuple(range(-n, 0))
+
+
+def _normalized(m, x, n: int, epsilon: float):
+    """``(xhat, rstd)``: ``x`` centred and scaled over its last ``n`` axes, and ``1 / std``."""
+    axes = _axes(n)
+    xc = x - m.reduce_mean(x, axis=axes, keepdims=True)
+    rstd = m.rsqrt(m.reduce_mean(xc * xc, axis=axes, keepdims=True) + epsilon)
+    return xc * rstd, rstd
+
+
+def _forward(x, scale, offset, n, epsilon):
+    xhat, _ = _normalized(raw, x, n, epsilon)
+    y = np.multiply(xhat, scale, out=xhat) if xhat.dtype == np.result_type(xhat, scale) else xhat * scale
+    return np.add(y, offset, out=y) if y.dtype == np.result_type(y, offset) else y + offset
+
+
+def _vjp_all(m, g, ans, x, scale, offset, n, epsilon):
+    xhat, rstd = _normalized(m, x, n, epsilon)
+    axes = _axes(n)
+    gx = g * scale
+    dx = rstd * (gx - m.reduce_mean(gx, axis=axes, keepdims=True)
+                 - xhat * m.reduce_mean(gx * xhat, axis=axes, keepdims=True))
+    return dx, g * xhat, g
+
+
+def _jvp_all(m, ts, ans, x, scale, offset, n, epsilon):
+    tx, tscale, toffset = ts
+    xhat, rstd = _normalized(m, x, n, epsilon)
+    axes = _axes(n)
+    out = None
+    if tx is not None:
+        dxhat = rstd * (tx - m.reduce_mean(tx, axis=axes, keepdims=True)
+                        - xhat * m.reduce_mean(tx * xhat, axis=axes, keepdims=True))
+        out = dxhat * scale
+    if tscale is not None:
+        out = xhat * tscale if out is None else out + xhat * tscale
+    if toffset is not None:
+        out = toffset if out is None else out + toffset
+    if tuple(out.shape) != tuple(x.shape):
+        out = m.broadcast_to(out, shape=tuple(x.shape))
+    return out
+
+
+_layer_norm = primitive("layer_normalization", _forward, vjp_all=_vjp_all, jvp_all=_jvp_all,
+                        diff_args=(0, 1, 2), save_args=(0, 1), save_out=False)
+
+
+def layer_normalization(x, scale=None, offset=None, epsilon: float = 1e-3, axis=-1, name=None):
+    """Normalize ``x`` over its trailing ``axis`` (the last by default), then scale and shift.
+
+    ``(x - mean) / sqrt(var + epsilon) * scale + offset`` with the mean and (biased) variance
+    over ``axis``; ``scale`` and ``offset`` have the shape of those axes (None: 1 and 0). One
+    fused op, as ``torch.nn.functional.layer_norm``; the same values as
+    ``gt.nn.batch_normalization(x, *gt.nn.moments(x, axis, keepdims=True), offset, scale,
+    epsilon)``. A gradtape extension: TensorFlow composes it in Keras' ``LayerNormalization``.
+
+    >>> import gradtape as gt
+    >>> gt.nn.layer_normalization(gt.constant([[1.0, 3.0]]), epsilon=0.0).numpy()
+    array([[-1.,  1.]], dtype=float32)
+    """
+    if not isinstance(x, Tensor):
+        a = to_array(x)
+        x = wrap(a.astype(np.float32) if a.dtype.kind in "iub" else a)
+    if x.dtype.kind not in "fc":
+        raise TypeError(f"layer_normalization: x must be a floating tensor, got {x.dtype.name}; "
+                        "cast it with gt.cast(x, gt.float32)")
+    axes = normalize_axes(axis, x.ndim, "layer_normalization")
+    n = x.ndim if axes is None else len(axes)
+    if axes is not None and axes != _axes(n):
+        raise ValueError(f"layer_normalization: axis={axis!r} must name the trailing axes of a tensor "
+                         f"of rank {x.ndim} (e.g. -1); for other axes use gt.nn.moments and "
+                         "gt.nn.batch_normalization")
+    pshape = tuple(x.shape[x.ndim - n:])
+    scale = wrap(np.ones(pshape, x.dtype)) if scale is None else _param(scale, x, pshape, "scale")
+    offset = wrap(np.zeros(pshape, x.dtype)) if offset is None else _param(offset, x, pshape, "offset")
+    return bind(_layer_norm, x, scale, offset, n=n, epsilon=float(epsilon))
+
+
+def _param(v, x, pshape, arg):
+    v = v if isinstance(v, Tensor) else wrap(to_array(v, x.dtype))
+    try:
+        ok = np.broadcast_shapes(tuple(v.shape), pshape) == pshape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(f"layer_normalization: {arg} has shape {tuple(v.shape)}; it must broadcast "
+                         f"to the normalized axes' shape {pshape}")
+    return v
+
+
+__all__ = ["layer_normalization"]
