@@ -14,6 +14,7 @@ Tensors that carry the recorded ids, so the gradient computation is itself recor
 
 from __future__ import annotations
 
+import sys
 from sys import getrefcount
 
 import numpy as np
@@ -23,6 +24,21 @@ from .indexed_slices import IndexedSlices, ProductGrad, SliceGrad, accumulate_sp
 from .primitive import diff, raw
 from .state import state
 from .tensor import Tensor, wrap
+
+
+def _refcounts_are_exact() -> bool:
+    """Whether ``getrefcount(g) == 2`` proves that a local ``g`` is held by nothing else.
+
+    True on CPython up to 3.13, checked here once; later versions may borrow references to
+    locals, so in-place VJPs are then simply not used."""
+    if sys.implementation.name != "cpython" or sys.version_info >= (3, 14):
+        return False
+    alone, shared, keep = np.empty(1), np.empty(1), {}
+    keep[0] = shared
+    return getrefcount(alone) == 2 and getrefcount(shared) == 3
+
+
+_INPLACE_OK = _refcounts_are_exact()
 
 
 class GradientRuleError(ValueError):
@@ -147,7 +163,7 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
                 ans = saved_out[0]
                 # g may be overwritten when only this frame holds it (2 = g + the call's
                 # argument) and it owns its memory.
-                inplace = (prim.vjp_inplace is not None and type(g) is np.ndarray
+                inplace = (prim.vjp_inplace is not None and _INPLACE_OK and type(g) is np.ndarray
                            and getrefcount(g) == 2 and g.base is None and g.flags.writeable)
                 for j, iid in enumerate(in_ids):
                     if iid is None or iid not in needed:
