@@ -14,7 +14,8 @@ _MIN_SIZE = 4096  # below this NumPy's own reductions are as fast
 _ONES: dict = {}
 
 
-def _ones(n: int, dtype) -> np.ndarray:
+def ones(n: int, dtype) -> np.ndarray:
+    """A shared read-only vector of ``n`` ones (sums as products with it)."""
     key = (n, dtype)
     v = _ONES.get(key)
     if v is None:
@@ -31,7 +32,7 @@ def _fast(x, axis) -> bool:
 def sum_(x, axis, keepdims: bool):
     """``np.sum(x, axis, keepdims=keepdims)``, faster over a short last axis."""
     if _fast(x, axis):
-        s = x @ _ones(x.shape[-1], x.dtype)
+        s = x @ ones(x.shape[-1], x.dtype)
         return s[..., None] if keepdims else s
     return np.sum(x, axis=axis, keepdims=keepdims)
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from .._engine.primitive import bind, primitive, raw
 from .._engine.tensor import Tensor, to_array, wrap
+from . import _kernels
 from ._rules import normalize_axes
 
 
@@ -39,7 +40,40 @@ def _forward(x, scale, offset, n, epsilon):
     return np.add(y, offset, out=y) if y.dtype == np.result_type(y, offset) else y + offset
 
 
+def _vjp_raw(g, x, scale, offset, n, epsilon):
+    """The first-order VJP on arrays, rows of the last ``n`` axes: every reduction is a
+    product with a ones vector (one BLAS call) and the temporaries are reused in place."""
+    d = int(np.prod(x.shape[x.ndim - n:]))
+    x2, g2 = x.reshape(-1, d), g.reshape(-1, d)
+    ones, ones_rows = _kernels.ones(d, x.dtype), _kernels.ones(x2.shape[0], x.dtype)
+    xhat = x2 - (x2 @ ones * (1.0 / d))[:, None]
+    tmp = xhat * xhat
+    var = tmp @ ones
+    var *= 1.0 / d
+    var += epsilon
+    rstd = np.sqrt(var, out=var)
+    np.divide(1.0, rstd, out=rstd)
+    xhat *= rstd[:, None]
+    gx = g2 * np.reshape(scale, (-1,)) if np.ndim(scale) else g2 * scale
+    mean_gx = gx @ ones
+    np.multiply(gx, xhat, out=tmp)
+    mean_gxx = tmp @ ones
+    np.multiply(g2, xhat, out=tmp)
+    dscale = (ones_rows @ tmp).reshape(x.shape[x.ndim - n:])
+    doffset = (ones_rows @ g2).reshape(x.shape[x.ndim - n:])
+    mean_gxx *= 1.0 / d
+    np.multiply(xhat, mean_gxx[:, None], out=tmp)
+    mean_gx *= 1.0 / d
+    gx -= mean_gx[:, None]
+    gx -= tmp
+    gx *= rstd[:, None]
+    return gx.reshape(x.shape), dscale, doffset
+
+
 def _vjp_all(m, g, ans, x, scale, offset, n, epsilon):
+    if (m.is_raw and type(x) is np.ndarray and x.dtype.kind == "f" and g.shape == x.shape
+            and g.dtype == x.dtype and x.size):
+        return _vjp_raw(g, x, scale, offset, n, epsilon)
     xhat, rstd = _normalized(m, x, n, epsilon)
     axes = _axes(n)
     gx = g * scale
