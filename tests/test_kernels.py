@@ -22,3 +22,26 @@ def test_fast_path_is_taken_only_where_it_helps():
     assert not _kernels._fast(np.zeros((4, 32), np.float32), -1)          # small: NumPy is as fast
     assert not _kernels._fast(np.zeros((256, 32), np.int32), -1)          # integers keep NumPy's sum
     assert not _kernels._fast(np.zeros((256, 32), np.float32), 0)         # not the last axis
+
+
+@pytest.mark.parametrize("shape,axis", [((128, 512), (0,)), ((128, 512), -2), ((16, 32, 64), (0, 1)),
+                                        ((16, 32, 64), (-3, -2)), ((16, 32, 64), (0,)), ((4096, 3), 0),
+                                        ((0, 5000), (0,))])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_sum_over_leading_axes_matches_numpy(shape, axis, dtype, keepdims):
+    x = np.random.default_rng(1).standard_normal(shape).astype(dtype)
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    got, want = _kernels.sum_(x, axis, keepdims), np.sum(x, axis=axis, keepdims=keepdims)
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+
+
+def test_leading_axes_path_is_taken_only_for_leading_axes():
+    x = np.zeros((128, 512), np.float32)
+    assert _kernels._leading(x, (0,)) == 1 and _kernels._leading(x, -2) == 1
+    assert _kernels._leading(np.zeros((16, 32, 64)), (0, 1)) == 2
+    assert not _kernels._leading(np.zeros((16, 32, 64)), (0, 2))              # not a leading run
+    assert not _kernels._leading(x, (0, 1)) and not _kernels._leading(x, None)  # everything
+    assert not _kernels._leading(np.zeros((128, 512), np.float16), (0,))     # no float16 BLAS
+    assert not _kernels._leading(np.zeros((512, 128), np.float32).T, (0,))   # not contiguous

@@ -1,4 +1,5 @@
-"""Faster NumPy kernels for reductions over a short last axis (softmax, layer norms, losses).
+"""Faster NumPy kernels for reductions over a short last axis (softmax, layer norms, losses)
+and over leading axes (bias gradients).
 
 NumPy reduces along a short contiguous last axis slowly (a 32-long ``max`` over 64k floats
 takes as long as seven elementwise ops). A sum over the last axis is a matrix-vector product
@@ -24,16 +25,36 @@ def ones(n: int, dtype) -> np.ndarray:
     return v
 
 
+_BLAS_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 def _fast(x, axis) -> bool:
-    return (type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim >= 2 and x.size >= _MIN_SIZE
+    return (type(x) is np.ndarray and x.dtype in _BLAS_FLOATS and x.ndim >= 2 and x.size >= _MIN_SIZE
             and axis in (-1, x.ndim - 1, (-1,), (x.ndim - 1,)) and x.shape[-1] <= 1024)
 
 
+def _leading(x, axis) -> int:
+    """``k`` when ``axis`` names exactly the first ``k < x.ndim`` axes of a large contiguous
+    float array (a bias gradient sums the batch axes), else 0."""
+    if (axis is None or type(x) is not np.ndarray or x.dtype not in _BLAS_FLOATS or x.size < _MIN_SIZE
+            or not x.flags.c_contiguous):
+        return 0
+    nd = x.ndim
+    axes = sorted({a % nd for a in ((axis,) if isinstance(axis, int) else axis)})
+    return len(axes) if len(axes) < nd and axes == list(range(len(axes))) else 0
+
+
 def sum_(x, axis, keepdims: bool):
-    """``np.sum(x, axis, keepdims=keepdims)``, faster over a short last axis."""
+    """``np.sum(x, axis, keepdims=keepdims)``, faster over a short last axis and over the
+    leading axes (a product with ones: one BLAS call instead of a strided reduction)."""
     if _fast(x, axis):
         s = x @ ones(x.shape[-1], x.dtype)
         return s[..., None] if keepdims else s
+    k = _leading(x, axis)
+    if k:
+        rows = int(np.prod(x.shape[:k]))
+        s = ones(rows, x.dtype) @ x.reshape(rows, -1)
+        return s.reshape((1,) * k + x.shape[k:] if keepdims else x.shape[k:])
     return np.sum(x, axis=axis, keepdims=keepdims)
 
 

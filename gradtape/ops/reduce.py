@@ -62,6 +62,8 @@ def _mean_fwd(x, axis, keepdims):
     if dt is None:
         if _kernels._fast(x, axis):
             return _kernels.sum_(x, axis, keepdims) * (1.0 / x.shape[-1])
+        if _kernels._leading(x, axis):
+            return _kernels.sum_(x, axis, keepdims) * (1.0 / max(_count(x.shape, axis), 1))
         return np.mean(x, axis=axis, keepdims=keepdims)
     # Integers: TensorFlow's integer mean, the sum divided by the count, truncated toward 0.
     s = np.sum(x, axis=axis, keepdims=keepdims, dtype=dt)
