@@ -1,6 +1,7 @@
 """The reverse sweep: walk a tape's records backwards, call VJP rules, reduce broadcasts.
 
-A record is a tuple ``(prim, in_ids, saved_in, out_ids, saved_out, attrs)``. The sweep is
+A record is a tuple ``(prim, in_ids, saved_in, out_ids, saved_out, attrs)``, ``prim`` being a
+primitive or its index in :data:`~.primitive.TABLE` and ``attrs`` None when there are none. The sweep is
 iterative (no recursion: a 100,000-op chain is fine) and linear in the number of records.
 Gradients are keyed by tensor id. With ``consume=True`` each record is replaced by its
 skeleton ``(prim, in_ids, None, out_ids, None, None)`` as it is used, so every saved array is
@@ -21,7 +22,7 @@ import numpy as np
 
 from . import numerics
 from .indexed_slices import IndexedSlices, ProductGrad, SliceGrad, accumulate_sparse
-from .primitive import diff, raw
+from .primitive import _NO_ATTRS, TABLE, diff, raw
 from .state import state
 from .tensor import Tensor, wrap
 
@@ -147,9 +148,12 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
     checking = numerics.enabled
     fast = not diffmode and nb == 0 and not checking
     for k in range(n - 1, -1, -1):
-        prim, in_ids, saved_in, out_ids, saved_out, attrs = records[k]
+        ref, in_ids, saved_in, out_ids, saved_out, attrs = records[k]
+        prim = TABLE[ref] if type(ref) is int else ref
+        if attrs is None:
+            attrs = _NO_ATTRS
         if consume:
-            records[k] = (prim, in_ids, None, out_ids, None, None)
+            records[k] = (ref, in_ids, None, out_ids, None, None)
         if prim.n_out is None:
             oid = out_ids[0]
             if gathered and oid in gathered:

@@ -64,6 +64,7 @@ raw = Namespace("raw", True)
 diff = Namespace("diff", False)
 
 PRIMITIVES: dict[str, "Primitive"] = {}
+TABLE: list = []  # declared primitives by index (see Primitive.ref)
 
 
 class Primitive:
@@ -71,7 +72,7 @@ class Primitive:
 
     __slots__ = ("name", "forward", "vjp", "vjp_all", "jvp", "jvp_all", "save_args", "save_out",
                  "n_out", "batched", "diff_args", "elementwise", "single", "vjp_inplace",
-                 "__weakref__")
+                 "ref", "__weakref__")
 
     def __init__(self, name: str, forward: Callable, *, vjp: Sequence | None = None,
                  vjp_all: Callable | None = None, jvp: Any = None, jvp_all: Callable | None = None,
@@ -100,6 +101,10 @@ class Primitive:
         # vjp_inplace(g, ans, *inputs, **attrs): the first input's VJP on raw arrays, allowed
         # to write its result into ``g``; the sweep calls it when no one else holds ``g``.
         self.vjp_inplace = vjp_inplace
+        # What a tape record names it by: an index into TABLE for declared primitives (records
+        # of ints, tuples and arrays leave the cycle collector's lists), itself for the
+        # primitives that custom_gradient makes on the fly.
+        self.ref = self
 
     def __repr__(self) -> str:
         return f"<gradtape primitive {self.name}>"
@@ -122,6 +127,8 @@ def primitive(name: str, forward: Callable, **rules) -> Primitive:
         raise ValueError(f"primitive {name!r} is already declared (by {old.forward.__module__})")
     p = Primitive(name, forward, **rules)
     PRIMITIVES[name] = p
+    p.ref = len(TABLE)
+    TABLE.append(p)
     setattr(raw, name, forward)
 
     def differentiable(*args, **attrs):

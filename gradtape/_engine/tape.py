@@ -229,9 +229,10 @@ class GradientTape:
             oid = o._id
             if not prim.save_out and ov.size > _SMALL and type(ov) is np.ndarray:
                 ov = Meta(ov)
-            # Tuples, not lists: tuples of arrays and ints leave the cycle collector's lists
-            # after one pass, and a long tape of lists makes every collection scan it all.
-            self._records.append((prim, tuple(in_ids), tuple(vals), (oid,), (ov,), attrs))
+            # Tuples, not lists, the primitive by index and no empty dict: a tuple of ints,
+            # arrays and tuples leaves the cycle collector's lists after one pass; a long tape
+            # of tracked records made every collection walk it all.
+            self._records.append((prim.ref, tuple(in_ids), tuple(vals), (oid,), (ov,), attrs or None))
             ids.add(oid)
             if numerics.enabled:
                 self._sites[oid] = numerics.user_site()
@@ -248,7 +249,7 @@ class GradientTape:
             return
         out_ids = tuple(o._id for o in outs)
         saved_out = tuple(o._value if prim.save_out else Meta(o._value) for o in outs)
-        self._records.append((prim, tuple(in_ids), tuple(vals), out_ids, saved_out, attrs))
+        self._records.append((prim.ref, tuple(in_ids), tuple(vals), out_ids, saved_out, attrs or None))
         ids.update(out_ids)
         if numerics.enabled:
             self._sites[out_ids[0]] = numerics.user_site()
