@@ -127,8 +127,12 @@ def primitive(name: str, forward: Callable, **rules) -> Primitive:
         raise ValueError(f"primitive {name!r} is already declared (by {old.forward.__module__})")
     p = Primitive(name, forward, **rules)
     PRIMITIVES[name] = p
-    p.ref = len(TABLE)
-    TABLE.append(p)
+    if old is not None:  # declared again (a module reloaded): takes the old one's place
+        p.ref = old.ref
+        TABLE[p.ref] = p
+    else:
+        p.ref = len(TABLE)
+        TABLE.append(p)
     setattr(raw, name, forward)
 
     def differentiable(*args, **attrs):
