@@ -45,3 +45,42 @@ def test_leading_axes_path_is_taken_only_for_leading_axes():
     assert not _kernels._leading(x, (0, 1)) and not _kernels._leading(x, None)  # everything
     assert not _kernels._leading(np.zeros((128, 512), np.float16), (0,))     # no float16 BLAS
     assert not _kernels._leading(np.zeros((512, 128), np.float32).T, (0,))   # not contiguous
+
+
+def test_exp_is_safe_only_when_exp_and_its_sums_stay_finite():
+    x = np.random.default_rng(2).standard_normal((64, 128)).astype(np.float32)
+    assert _kernels.exp_is_safe(x, -1)
+    assert not _kernels.exp_is_safe(x * 100, -1)                     # exp(300) overflows float32
+    assert _kernels.exp_is_safe((x * 100).astype(np.float64), -1)     # but not float64
+    assert not _kernels.exp_is_safe(x - 200, -1)                      # exp(-200) underflows
+    assert not _kernels.exp_is_safe(x + 86, -1)                       # sums of exp(88) overflow
+    for bad in (np.nan, np.inf, -np.inf):
+        y = x.copy()
+        y[3, 4] = bad
+        assert not _kernels.exp_is_safe(y, -1)
+    assert not _kernels.exp_is_safe(x[:4, :4], -1)                    # small: the usual path
+    assert not _kernels.exp_is_safe(x.astype(np.float16), -1)
+
+
+@pytest.mark.parametrize("scale,shift", [(1.0, 0.0), (1.0, 86.0), (30.0, 0.0), (1000.0, 0.0)])
+@pytest.mark.parametrize("axis", [-1, 1])
+def test_large_softmax_and_log_softmax_match_float64_on_both_paths(scale, shift, axis):
+    import gradtape as gt
+    x = (np.random.default_rng(3).standard_normal((8, 64, 32)) * scale + shift).astype(np.float32)
+    x64 = x.astype(np.float64)
+    z = x64 - x64.max(axis=axis, keepdims=True)
+    ref_log = z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+    got = gt.nn.softmax(gt.constant(x), axis=axis).numpy()
+    got_log = gt.nn.log_softmax(gt.constant(x), axis=axis).numpy()
+    assert np.isfinite(got).all() and np.isfinite(got_log).all()
+    np.testing.assert_allclose(got, np.exp(ref_log), rtol=1e-5, atol=1e-30)  # float32 rounding of x - max
+    np.testing.assert_allclose(got_log, ref_log, rtol=2e-6, atol=2e-5 * max(1.0, scale / 30))
+
+
+def test_large_relu_matches_maximum_with_nan_and_infinities():
+    import gradtape as gt
+    x = np.random.default_rng(4).standard_normal((64, 100)).astype(np.float32)
+    x[0, :4] = [np.nan, np.inf, -np.inf, -0.0]
+    got = gt.nn.relu(gt.constant(x)).numpy()
+    np.testing.assert_array_equal(got, np.maximum(x, 0))
+    assert got.dtype == np.float32 and np.isnan(got[0, 0]) and got[0, 1] == np.inf and got[0, 2] == 0

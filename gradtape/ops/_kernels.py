@@ -65,3 +65,15 @@ def max_(x, axis, keepdims: bool):
         m = np.ascontiguousarray(x.reshape(-1, n).T).max(axis=0).reshape(x.shape[:-1])
         return m[..., None] if keepdims else m
     return np.max(x, axis=axis, keepdims=keepdims)
+
+
+def exp_is_safe(x, axis) -> bool:
+    """Whether ``exp(x)`` and its sums along ``axis`` stay finite and normal, so that a softmax
+    needs no shift by the maximum (checked with two fast whole-array reductions)."""
+    if type(x) is not np.ndarray or x.dtype not in _BLAS_FLOATS or x.size < _MIN_SIZE:
+        return False
+    info = np.finfo(x.dtype)
+    n = x.shape[axis] if isinstance(axis, int) else int(np.prod([x.shape[a] for a in axis]))
+    hi = float(np.log(info.max)) - float(np.log(max(n, 1))) - 1.0
+    lo = float(np.log(info.tiny)) + 1.0
+    return bool(lo < x.min() and x.max() < hi)  # False for NaN and infinities
