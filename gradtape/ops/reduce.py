@@ -72,7 +72,8 @@ def _mean_fwd(x, axis, keepdims):
 
 
 def _mean_vjp(m, g, ans, x, axis, keepdims):
-    return _sum_vjp(m, g, ans, x, axis, keepdims) / max(_count(x.shape, axis), 1)
+    # divide the small cotangent, then broadcast it (a view): no full-size pass
+    return _sum_vjp(m, g / max(_count(x.shape, axis), 1), ans, x, axis, keepdims)
 
 
 _reduce_mean = primitive("reduce_mean", _mean_fwd, vjp=(_mean_vjp,), jvp="linear",
