@@ -165,7 +165,7 @@ def recompute_grad(f: Callable) -> Callable:
     >>> g = tape.gradient(y, x)
     """
     from ._engine.forward import ForwardAccumulator
-    from ._engine.tape import GradientTape
+    from ._engine.tape import GradientTape, UnconnectedGradients
 
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
@@ -186,7 +186,10 @@ def recompute_grad(f: Callable) -> Callable:
                 tape.watch(xs_t)
                 tape.watch(list(variables))
                 out = structure.flatten(f(*xs_t, **kwargs))
-            grads = tape.gradient(out, xs_t + list(variables), output_gradients=dys)
+            seeds = tape._seeds(out, dys)
+            del out  # the recomputed outputs are freed as soon as the sweep has used them
+            sources = xs_t + list(variables)
+            grads = tape._sweep(seeds, sources, sources, UnconnectedGradients.NONE)
             grads = [None if gi is None else (gi._value if m.is_raw else gi) for gi in grads]
             return grads + [None] * n_out
 

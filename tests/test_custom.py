@@ -215,3 +215,49 @@ def test_multi_output_primitive_with_one_output_and_per_input_forward_rules():
         s, p = bind(two_out, x, y)
     assert (float(acc.jvp(s)), float(acc.jvp(p))) == (2.0, 5.0)
     gt.test.check_gradients(lambda a, b: bind(two_out, a, b), [2.0, 3.0])
+
+
+def _activation_peak(L, seg, recompute):
+    """tracemalloc peak (in activations) of one gradient of a deep ReLU MLP's input."""
+    import gc
+    import tracemalloc
+    rng = np.random.default_rng(0)
+    width, batch = 256, 64
+    ws = [gt.constant(rng.standard_normal((width, width)) / 16) for _ in range(L)]
+    x = gt.constant(rng.standard_normal((batch, width)))
+
+    def layers(h, lo, hi):
+        for i in range(lo, hi):
+            h = gt.nn.relu(h @ ws[i])
+        return h
+    blocks = [gt.recompute_grad(lambda h, a=a: layers(h, a, a + seg)) for a in range(0, L, seg)]
+
+    def step():
+        with gt.GradientTape() as tape:
+            tape.watch(x)
+            h = x
+            if recompute:
+                for blk in blocks:
+                    h = blk(h)
+            else:
+                h = layers(h, 0, L)
+            y = gt.reduce_sum(h * h)
+            del h
+        return tape.gradient(y, x)
+    step()
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    step()
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    return peak / (batch * width * 8)
+
+
+def test_recompute_grad_keeps_only_checkpoints_and_one_segment():
+    # 16 layers in 4 segments: the plain tape holds all 16 activations; with recompute_grad
+    # the peak is the 4 checkpoints, one recomputed segment (4) and a few cotangents.
+    plain = _activation_peak(16, 4, recompute=False)
+    rc = _activation_peak(16, 4, recompute=True)
+    assert plain >= 16
+    assert rc <= 10.5, rc

@@ -327,6 +327,12 @@ class GradientTape:
             flat_og = [None] * len(flat_targets)
         if self._records is None:
             self._start("gradient")  # raises: the tape is spent
+        seeds = self._seeds(flat_targets, flat_og)
+        return self._sweep(seeds, flat_sources, sources, unconnected)
+
+    @staticmethod
+    def _seeds(flat_targets, flat_og) -> dict:
+        """Target id -> cotangent (ones where ``flat_og`` has None; repeated targets add up)."""
         seeds: dict = {}
         for t, og in zip(flat_targets, flat_og):
             if not is_differentiable_dtype(t.dtype):
@@ -341,6 +347,11 @@ class GradientTape:
                         f"does not match its target's shape {tuple(t.shape)}")
             prev = seeds.get(t._id)
             seeds[t._id] = s if prev is None else prev + s
+        return seeds
+
+    def _sweep(self, seeds: dict, flat_sources, sources, unconnected):
+        """The sweep behind ``gradient``, from seeds by id: a caller that drops its targets
+        first (``recompute_grad``) lets the sweep free them as soon as they are used."""
         records = self._start("gradient")  # every argument is valid: now the tape may be used
         source_ids = self._source_ids(flat_sources, seeds)
         tracked = self._ids if self._watched <= source_ids else None
