@@ -5,8 +5,11 @@ op_notape_us, op_tape_us) or a section (table, scaling, memory, limits). Default
 """
 import argparse
 import os
+import queue
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 
 from . import THREAD_ENV, report
@@ -16,6 +19,7 @@ from .workloads.data import ALL
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_PEERS = "/work/peers-venv/bin/python"
 SECTIONS = ["table", "scaling", "memory", "limits"]
+SETTLE = 0.2  # s between frameworks: the last one's BLAS threads stop spinning
 
 
 def child_env():
@@ -37,48 +41,99 @@ def available_peers(python):
         return []
 
 
-def run_framework(python, fw, names, quick, timeout, versions):
-    """One subprocess timing ``names`` in ``fw``: {name: ms | 'n/a' | 'error'}."""
-    cmd = [python, "-m", "benchmarks.run_one", fw] + (["--quick"] if quick else []) + names
-    got = {}
-    try:
-        p = subprocess.run(cmd, cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=timeout)
-        out, err = p.stdout, p.stderr
-    except subprocess.TimeoutExpired as e:
-        out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
-        err = f"timed out after {timeout:.0f} s"
-    for line in out.splitlines():
-        parts = line.split(" ", 3)
-        if parts[0] == "VERSION":
-            versions[fw] = line.split(" ", 2)[2]
-        elif parts[0] == "RESULT" and len(parts) >= 4:
-            val = parts[3]
-            if val.startswith("error"):
-                print(f"error: {fw} {parts[2]}: {val[6:]}")
-                got[parts[2]] = "error"
-            else:
-                got[parts[2]] = None if val == "n/a" else float(val)
-    for n in names:
-        if n not in got:
-            tail = " | ".join(err.strip().splitlines()[-2:])[:200]
-            print(f"error: {fw} {n}: no result ({tail or 'process failed'})")
-            got[n] = "error"
-    return got
+class Server:
+    """One framework's ``run_one --serve`` process: asked one workload at a time."""
+
+    def __init__(self, python, fw, quick, timeout):
+        self.fw, self.version, self.error = fw, None, None
+        self.lines: queue.Queue = queue.Queue()
+        self.stderr = tempfile.TemporaryFile(mode="w+")
+        cmd = [python, "-m", "benchmarks.run_one", "--serve", fw] + (["--quick"] if quick else [])
+        try:
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env(), stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=self.stderr, text=True)
+        except OSError as e:
+            self.proc, self.error = None, f"cannot start {python}: {e}"
+            return
+        threading.Thread(target=self._read, daemon=True).start()
+        line = self._next(timeout)
+        if line and line.startswith("VERSION "):
+            self.version = line.split(" ", 2)[2]
+        else:
+            self._fail(line[10:] if line and line.startswith("LOADERROR ") else "did not start")
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)  # the process ended
+
+    def _next(self, timeout):
+        try:
+            return self.lines.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def _fail(self, why):
+        self.stderr.seek(0)
+        tail = " | ".join(self.stderr.read().strip().splitlines()[-2:])[:200]
+        self.error = f"{why}{' (' + tail + ')' if tail else ''}"
+        print(f"error: {self.fw}: {self.error}")
+        self.close()
+
+    def ask(self, name, timeout):
+        """ms (us for ``*_us``) | None (the framework lacks it) | 'error'."""
+        if self.error:
+            return "error"
+        try:
+            self.proc.stdin.write(name + "\n")
+            self.proc.stdin.flush()
+        except OSError:
+            self._fail("the process ended")
+            return "error"
+        line = self._next(timeout)
+        parts = (line or "").split(" ", 3)
+        if parts[0] != "RESULT" or len(parts) < 4 or parts[2] != name:
+            self._fail(f"no result for {name}" if line is None else f"unexpected output {line[:80]!r}")
+            return "error"
+        if parts[3].startswith("error"):
+            print(f"error: {self.fw} {name}: {parts[3][6:]}")
+            return "error"
+        return None if parts[3] == "n/a" else float(parts[3])
+
+    def close(self):
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                self.proc.stdin.write("quit\n")
+                self.proc.stdin.close()
+                self.proc.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
 
 
 def run_table(names, peers_python, peers, quick, rounds, timeout):
+    """Every framework in a process of its own, all started once; each round times every
+    workload in every framework, the order of frameworks rotating from workload to workload,
+    so a slow spell of the machine hits neighbours in time alike."""
     frameworks = ["gradtape"] + peers
-    samples, versions = {}, {}
-    for r in range(rounds):
-        order = frameworks[r % len(frameworks):] + frameworks[:r % len(frameworks)]
-        for fw in order:
+    servers = {}
+    for fw in frameworks:
+        servers[fw] = Server(sys.executable if fw == "gradtape" else peers_python, fw, quick, timeout)
+    versions = {fw: sv.version for fw, sv in servers.items() if sv.version}
+    samples = {}
+    try:
+        for r in range(rounds):
             t0 = time.perf_counter()
-            python = sys.executable if fw == "gradtape" else peers_python
-            for n, v in run_framework(python, fw, names, quick, timeout, versions).items():
-                samples.setdefault((fw, n), []).append(v)
-            print(f"  round {r + 1}/{rounds}: {fw} done in {time.perf_counter() - t0:.1f} s", flush=True)
+            for i, n in enumerate(names):
+                k = (r + i) % len(frameworks)
+                for fw in frameworks[k:] + frameworks[:k]:
+                    samples.setdefault((fw, n), []).append(servers[fw].ask(n, timeout))
+                    time.sleep(SETTLE)
+            print(f"  round {r + 1}/{rounds} done in {time.perf_counter() - t0:.1f} s", flush=True)
+    finally:
+        for sv in servers.values():
+            sv.close()
     results = {k: report.combine(v) for k, v in samples.items()}
-    return report.table(results, frameworks, names), versions
+    return report.table(results, frameworks, names, report.paired_ratios(samples, frameworks, names)), versions
 
 
 def main(argv=None):
@@ -90,7 +145,7 @@ def main(argv=None):
     ap.add_argument("--peers-python", default=None, help=f"Python with the peers (default {DEFAULT_PEERS})")
     ap.add_argument("--no-peers", action="store_true", help="time gradtape only")
     ap.add_argument("--rounds", type=int, default=None, help="alternating rounds (default 2, quick 1)")
-    ap.add_argument("--timeout", type=float, default=300, help="seconds per framework process")
+    ap.add_argument("--timeout", type=float, default=300, help="seconds per workload (and per start)")
     a = ap.parse_args(argv)
     only = [x for o in a.only for x in o.split(",") if x]
     bad = [x for x in only if x not in ALL + SECTIONS]

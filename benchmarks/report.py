@@ -21,8 +21,29 @@ def combine(samples):
     return "error" if "error" in samples else None
 
 
-def table(results, frameworks, names):
-    """results[(fw, name)] = ms | 'n/a' | 'error' | None; frameworks[0] is gradtape."""
+def paired_ratios(samples, frameworks, names):
+    """name -> median over rounds of gradtape's time over the fastest peer's in that round
+    (the peer with the smallest median time). Both were timed seconds apart, so a slow spell
+    of a shared machine moves both; None where there is no such pair."""
+    out = {}
+    peers = frameworks[1:]
+    for n in names:
+        medians = [(combine(samples.get((p, n), [])), p) for p in peers]
+        timed = [(m, p) for m, p in medians if isinstance(m, float)]
+        if not timed:
+            continue
+        best = min(timed)[1]
+        pairs = [g / b for g, b in zip(samples.get(("gradtape", n), []), samples[(best, n)])
+                 if isinstance(g, float) and isinstance(b, float) and b > 0]
+        if pairs:
+            out[n] = statistics.median(pairs)
+    return out
+
+
+def table(results, frameworks, names, paired=None):
+    """results[(fw, name)] = ms | 'n/a' | 'error' | None; frameworks[0] is gradtape.
+    ``paired[name]``, when given, is the ratio column (see :func:`paired_ratios`); otherwise
+    the ratio of the medians."""
     peers = frameworks[1:]
     head = ["workload", "gradtape ms"] + [f"{p} ms" for p in peers]
     if peers:
@@ -34,12 +55,16 @@ def table(results, frameworks, names):
         if peers:
             timed = [(results[(p, n)], p) for p in peers if isinstance(results.get((p, n)), float)]
             best = min(timed) if timed else None
-            row += [best[1] if best else "n/a",
-                    f"{g / best[0]:.2f}" if best and isinstance(g, float) else "n/a"]
+            ratio = (paired or {}).get(n)
+            if ratio is None and best and isinstance(g, float):
+                ratio = g / best[0]
+            row += [best[1] if best else "n/a", f"{ratio:.2f}" if ratio is not None else "n/a"]
         lines.append("| " + " | ".join(row) + " |")
     lines.append("")
     lines.append("Rows ending in `_us` are microseconds per op (a 4-element float32 add), not ms. "
-                 "Ratio < 1: gradtape is faster than every peer.")
+                 "Times are medians over rounds; the ratio is the median over rounds of gradtape's "
+                 "time over the fastest peer's in the same round. Ratio < 1: gradtape is faster "
+                 "than every peer.")
     return "\n".join(lines)
 
 
@@ -61,8 +86,9 @@ def write_docs(path, table_md, sections, versions, threads, load, command):
         f"- Date: {datetime.date.today().isoformat()}",
         f"- Machine: {machine()}; 1-minute load average {load[0]:.1f} at the start, {load[1]:.1f} at the end",
         f"- Python {platform.python_version()}; {vers}",
-        f"- Threads: {threads} per framework; each framework in its own process, frameworks "
-        "alternating, timings are the median over rounds of each round's median.",
+        f"- Threads: {threads} per framework; each framework in a process of its own, started once; "
+        "each round times every workload in every framework, the frameworks' order rotating from "
+        "workload to workload. Times are the median over rounds of each round's median.",
         f"- Command: `{command}`",
         "- The machine is shared and noisy: compare ratios from one run, not absolute times across runs.", "",
         "## Workloads against peer frameworks", "",

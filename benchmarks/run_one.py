@@ -2,7 +2,10 @@
 """Time one framework's workloads in this process: ``python -m benchmarks.run_one FW [--quick] NAME ...``
 
 Prints ``RESULT fw name value`` (milliseconds; microseconds per op for the ``*_us`` rows),
-``RESULT fw name n/a`` or ``RESULT fw name error ...``, and ``VERSION fw version``.
+``RESULT fw name n/a`` or ``RESULT fw name error ...``, and ``VERSION fw version``. With
+``--serve`` it then reads workload names from stdin, one per line, and answers each with its
+``RESULT`` line: the suite keeps one such process per framework and alternates between them
+workload by workload.
 """
 import statistics
 import sys
@@ -10,14 +13,20 @@ import time
 
 
 def timeit(fn, quick=False):
-    """Median of repeated calls after warmups, in milliseconds."""
-    warm, repeat, budget = (1, 3, 0.5) if quick else (2, 11, 2.5)
-    for _ in range(warm):
+    """Median of repeated calls after warmups, in milliseconds: at least ``repeat`` calls and
+    ``least`` seconds of them (short workloads repeat more), at most ``budget`` seconds."""
+    warm, repeat, least, budget = (1, 3, 0.05, 0.5) if quick else (2, 11, 0.3, 2.5)
+    t_warm = time.perf_counter() + least / 3
+    for k in range(1000):
         fn()
-    ts, end = [], time.perf_counter() + budget
-    for _ in range(repeat):
-        t0 = time.perf_counter(); fn(); ts.append(time.perf_counter() - t0)
-        if time.perf_counter() > end and len(ts) >= 3:
+        if k + 1 >= warm and time.perf_counter() > t_warm:
+            break
+    ts, start = [], time.perf_counter()
+    while True:
+        t0 = time.perf_counter(); fn(); t1 = time.perf_counter(); ts.append(t1 - t0)
+        if len(ts) >= 3 and t1 - start > budget:
+            break
+        if len(ts) >= repeat and t1 - start > least:
             break
     return statistics.median(ts) * 1e3
 
@@ -33,27 +42,41 @@ def load(fw):
     return load_peer(fw)
 
 
+def result_line(fw, work, n, quick):
+    """``RESULT fw n value`` for one workload (``n/a`` when the framework lacks it)."""
+    from .workloads.data import N_OPS
+    if n not in work:
+        return f"RESULT {fw} {n} n/a"
+    try:
+        ms = timeit(work[n], quick)
+        val = ms * 1e3 / N_OPS if n.endswith("_us") else ms
+        return f"RESULT {fw} {n} {val:.4g}"
+    except Exception as e:
+        msg = " ".join(str(e).split())[:150]
+        return f"RESULT {fw} {n} error {type(e).__name__}: {msg}"
+
+
 def main(argv):
     quick = "--quick" in argv
-    fw, *names = [a for a in argv if a != "--quick"]
+    serve = "--serve" in argv
+    fw, *names = [a for a in argv if a not in ("--quick", "--serve")]
     try:
         work, version = load(fw)
     except Exception as e:  # an import failure reports every workload as an error
         for n in names:
             print(f"RESULT {fw} {n} error {type(e).__name__}: {str(e)[:150]}", flush=True)
+        if serve:
+            print(f"LOADERROR {type(e).__name__}: {str(e)[:150]}", flush=True)
         return
     print(f"VERSION {fw} {version}", flush=True)
-    from .workloads.data import N_OPS
     for n in names:
-        if n not in work:
-            print(f"RESULT {fw} {n} n/a", flush=True); continue
-        try:
-            ms = timeit(work[n], quick)
-            val = ms * 1e3 / N_OPS if n.endswith("_us") else ms
-            print(f"RESULT {fw} {n} {val:.4g}", flush=True)
-        except Exception as e:
-            msg = " ".join(str(e).split())[:150]
-            print(f"RESULT {fw} {n} error {type(e).__name__}: {msg}", flush=True)
+        print(result_line(fw, work, n, quick), flush=True)
+    if serve:  # then one workload name per line on stdin, one RESULT line back each
+        for line in sys.stdin:
+            n = line.strip()
+            if not n or n == "quit":
+                break
+            print(result_line(fw, work, n, quick), flush=True)
 
 
 if __name__ == "__main__":

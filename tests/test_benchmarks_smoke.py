@@ -26,3 +26,32 @@ def test_table_ratio_against_fastest_peer():
     md = report.table(res, ["gradtape", "tf", "torch"], ["mlp", "cnn"])
     assert "| mlp | 4 | 8 | 2 | torch | 2.00 |" in md
     assert "| cnn | n/a | error | n/a | n/a | n/a |" in md
+
+
+def test_paired_ratio_is_the_median_of_same_round_ratios():
+    samples = {("gradtape", "mlp"): [1.0, 4.0, 2.0], ("torch", "mlp"): [2.0, 2.0, 8.0],
+               ("tf", "mlp"): [9.0, 9.0, 9.0], ("gradtape", "cnn"): [1.0], ("tf", "cnn"): ["error"]}
+    r = report.paired_ratios(samples, ["gradtape", "tf", "torch"], ["mlp", "cnn"])
+    assert r == {"mlp": 0.5}  # torch is fastest by median; pairs 0.5, 2.0, 0.25
+    md = report.table({k: report.combine(v) for k, v in samples.items()}, ["gradtape", "tf", "torch"],
+                      ["mlp"], r)
+    assert "| mlp | 2 | 9 | 2 | torch | 0.50 |" in md
+
+
+def test_a_framework_that_fails_to_load_reports_errors(capsys):
+    from benchmarks.__main__ import Server
+    sv = Server(sys.executable, "nosuchframework", quick=True, timeout=120)
+    assert sv.error and sv.ask("mlp", 10) == "error"
+    assert "error: nosuchframework" in capsys.readouterr().out
+    sv.close()
+
+
+def test_a_server_answers_workload_by_workload():
+    from benchmarks.__main__ import Server
+    sv = Server(sys.executable, "gradtape", quick=True, timeout=120)
+    try:
+        assert sv.version and sv.error is None
+        assert isinstance(sv.ask("hvp", 120), float)
+        assert sv.ask("nosuchworkload", 120) is None  # n/a
+    finally:
+        sv.close()
