@@ -71,7 +71,7 @@ class Primitive:
     """One differentiable operation: its forward on arrays and its derivative rules."""
 
     __slots__ = ("name", "forward", "vjp", "vjp_all", "jvp", "jvp_all", "save_args", "save_out",
-                 "n_out", "batched", "diff_args", "elementwise", "single", "vjp_inplace",
+                 "n_out", "batched", "diff_args", "elementwise", "single", "drops", "vjp_inplace",
                  "ref", "__weakref__")
 
     def __init__(self, name: str, forward: Callable, *, vjp: Sequence | None = None,
@@ -98,6 +98,7 @@ class Primitive:
         self.elementwise = elementwise
         # single: one output and a gradient for some input (the tape's short path)
         self.single = n_out is None and (self.diff_args is None or len(self.diff_args) > 0)
+        self.drops = self.save_args is not None or not save_out  # the tape may keep shapes only
         # vjp_inplace(g, ans, *inputs, **attrs): the first input's VJP on raw arrays, allowed
         # to write its result into ``g``; the sweep calls it when no one else holds ``g``.
         self.vjp_inplace = vjp_inplace

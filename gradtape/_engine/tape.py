@@ -223,12 +223,13 @@ class GradientTape:
             if dt not in _DIFF_DTYPES and dt.kind not in "fc":
                 self._block(f"{prim.name} (to {dt.name})", in_ids, (o._id,))
                 return  # integer or bool output: nothing to differentiate
-            sa = prim.save_args
-            if sa is not None and (ov.size > _SMALL or not prim.elementwise):
-                vals = _drop_unsaved(vals, sa)
+            if prim.drops:  # a rule leaves some value unread: keep shapes of large ones only
+                big = ov.size > _SMALL
+                if prim.save_args is not None and (big or not prim.elementwise):
+                    vals = _drop_unsaved(vals, prim.save_args)
+                if big and not prim.save_out and type(ov) is np.ndarray:
+                    ov = Meta(ov)
             oid = o._id
-            if not prim.save_out and ov.size > _SMALL and type(ov) is np.ndarray:
-                ov = Meta(ov)
             # Tuples, not lists, the primitive by index and no empty dict: a tuple of ints,
             # arrays and tuples leaves the cycle collector's lists after one pass; a long tape
             # of tracked records made every collection walk it all.
