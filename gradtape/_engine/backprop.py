@@ -150,8 +150,6 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
     for k in range(n - 1, -1, -1):
         ref, in_ids, saved_in, out_ids, saved_out, attrs = records[k]
         prim = TABLE[ref] if type(ref) is int else ref
-        if attrs is None:
-            attrs = _NO_ATTRS
         if consume:
             records[k] = (ref, in_ids, None, out_ids, None, None)
         if prim.n_out is None:
@@ -176,38 +174,42 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
                     if rule is None:
                         continue
                     if inplace:
-                        gi = prim.vjp_inplace(g, ans, *saved_in, **attrs)
+                        gi = (prim.vjp_inplace(g, ans, *saved_in) if attrs is None
+                              else prim.vjp_inplace(g, ans, *saved_in, **attrs))
                         if gi is g and iid not in grads:
                             owned.add(iid)  # only this sweep holds it: later terms add in place
                     else:
-                        gi = rule(raw, g, ans, *saved_in, **attrs)
+                        gi = (rule(raw, g, ans, *saved_in) if attrs is None
+                              else rule(raw, g, ans, *saved_in, **attrs))
                     if gi is None:
                         continue
-                    if type(gi) is IndexedSlices:
-                        prev = grads.get(iid)
-                        grads[iid] = gi if prev is None else accumulate_sparse(prev, gi)
-                        continue
-                    if type(gi) is ProductGrad:
-                        if iid in grads:
-                            terms = gathered.setdefault(iid, [])
-                            terms.append(gi)
-                            if len(terms) * (gi.a.nbytes + gi.g.nbytes) > _GATHER_BYTES:
-                                _add_gathered(grads, owned, iid, gathered.pop(iid))
+                    tg = type(gi)
+                    if tg is not np.ndarray:  # the gradient forms the sweep treats specially
+                        if tg is IndexedSlices:
+                            prev = grads.get(iid)
+                            grads[iid] = gi if prev is None else accumulate_sparse(prev, gi)
                             continue
-                        gi = gi.dense()
-                    elif type(gi) is SliceGrad:
-                        prev = grads.get(iid)
-                        if prev is None:
-                            grads[iid] = gi.dense()
-                        elif iid in owned:
-                            prev[gi.index] += gi.g
+                        if tg is ProductGrad:
+                            if iid in grads:
+                                terms = gathered.setdefault(iid, [])
+                                terms.append(gi)
+                                if len(terms) * (gi.a.nbytes + gi.g.nbytes) > _GATHER_BYTES:
+                                    _add_gathered(grads, owned, iid, gathered.pop(iid))
+                                continue
+                            gi = gi.dense()
+                        elif tg is SliceGrad:
+                            prev = grads.get(iid)
+                            if prev is None:
+                                grads[iid] = gi.dense()
+                            elif iid in owned:
+                                prev[gi.index] += gi.g
+                                continue
+                            else:
+                                prev = np.asarray(prev.to_dense_array() if type(prev) is IndexedSlices else prev)
+                                total = grads[iid] = prev.astype(gi.dtype, copy=True)
+                                total[gi.index] += gi.g
+                            owned.add(iid)
                             continue
-                        else:
-                            prev = np.asarray(prev.to_dense_array() if type(prev) is IndexedSlices else prev)
-                            total = grads[iid] = prev.astype(gi.dtype, copy=True)
-                            total[gi.index] += gi.g
-                        owned.add(iid)
-                        continue
                     x = saved_in[j]
                     if gi.shape != x.shape:
                         gi = unbroadcast(raw, gi, x.shape, 0, prim.name, j)
@@ -244,8 +246,8 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
                                                else wrap(_zeros_like(a, bshape)))
                       for x, a in zip(gs, saved_out))
             ans = saved_out
-        _general_step(prim, m, diffmode, nb, g, ans, in_ids, saved_in, out_ids, attrs, needed, grads,
-                      sites if checking else None)
+        _general_step(prim, m, diffmode, nb, g, ans, in_ids, saved_in, out_ids, attrs or _NO_ATTRS,
+                      needed, grads, sites if checking else None)
         g = ans = saved_in = saved_out = None
     for i, terms in gathered.items():
         _add_gathered(grads, owned, i, terms)
