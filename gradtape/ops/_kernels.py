@@ -9,6 +9,8 @@ the leading axis with vectorized loops. Both give NumPy's results (sums up to ro
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 _MIN_SIZE = 4096  # below this NumPy's own reductions are as fast
@@ -72,8 +74,11 @@ def exp_is_safe(x, axis) -> bool:
     needs no shift by the maximum (checked with two fast whole-array reductions)."""
     if type(x) is not np.ndarray or x.dtype not in _BLAS_FLOATS or x.size < _MIN_SIZE:
         return False
-    info = np.finfo(x.dtype)
-    n = x.shape[axis] if isinstance(axis, int) else int(np.prod([x.shape[a] for a in axis]))
-    hi = float(np.log(info.max)) - float(np.log(max(n, 1))) - 1.0
-    lo = float(np.log(info.tiny)) + 1.0
-    return bool(lo < x.min() and x.max() < hi)  # False for NaN and infinities
+    lo, top = _EXP_RANGE[x.dtype]
+    n = x.shape[axis] if isinstance(axis, int) else math.prod(x.shape[a] for a in axis)
+    return bool(lo < x.min() and x.max() < top - math.log(max(n, 1)))  # False for NaN and inf
+
+
+# per dtype: exp(x) is normal above the first bound and below the second (one unit of margin)
+_EXP_RANGE = {dt: (math.log(np.finfo(dt).tiny) + 1.0, math.log(np.finfo(dt).max) - 1.0)
+              for dt in _BLAS_FLOATS}
