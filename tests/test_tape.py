@@ -484,6 +484,33 @@ def test_gathered_weight_gradient_adds_to_an_embedding_gradient():
     np.testing.assert_allclose(g.reshape(-1), num.reshape(-1), rtol=1e-6, atol=1e-7)
 
 
+def test_in_place_vjps_write_sole_views_and_spare_shared_bases(monkeypatch):
+    # A stacked product's input cotangent is a reshaped view of a fresh array: relu may write
+    # into it. A view of an array the user still holds (output_gradients) is never written.
+    calls = []
+    relu = gt.nn.relu.__globals__["_relu"]
+    inner = relu.vjp_inplace
+    monkeypatch.setattr(relu, "vjp_inplace", lambda *a, **k: calls.append(1) or inner(*a, **k))
+    rng = np.random.default_rng(5)
+    x, w = gt.constant(rng.standard_normal((2, 3, 4))), gt.Variable(rng.standard_normal((4, 4)))
+    with gt.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        r = gt.nn.relu(x)
+        y = r @ w                      # da = g @ w^T comes back as a reshaped view
+        loss = gt.reduce_sum(y * y)
+    gx = tape.gradient(loss, x)
+    from gradtape._engine import backprop
+    assert calls or not backprop._INPLACE_OK, "the in-place relu rule was never used"
+    want = (2 * y.numpy() @ w.numpy().T) * (x.numpy() > 0)
+    np.testing.assert_allclose(gx.numpy(), want, rtol=1e-12)
+    base = rng.standard_normal((24,))
+    dy = base.reshape(2, 3, 4)          # the user's view; `base` is still held here
+    before = base.copy()
+    gr = tape.gradient(r, x, output_gradients=dy)
+    np.testing.assert_array_equal(base, before)
+    np.testing.assert_allclose(gr.numpy(), before.reshape(2, 3, 4) * (x.numpy() > 0))
+
+
 def test_in_place_vjps_never_touch_shared_or_user_arrays(monkeypatch):
     # relu/tanh/softmax may write their VJP into the cotangent when only the sweep holds it.
     # add passes one array to both inputs: the first in-place rule must not corrupt the other.

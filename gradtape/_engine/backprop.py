@@ -42,6 +42,14 @@ def _refcounts_are_exact() -> bool:
 _INPLACE_OK = _refcounts_are_exact()
 
 
+def _sole_base(base) -> bool:
+    """Whether ``base``, the ``.base`` of a cotangent held only by the sweep, is an array that
+    owns its memory and is held by nothing but that cotangent (a reshaped product, say): then
+    the cotangent may be written in place as if it owned its memory. 3 references: the view's
+    base, this argument and getrefcount's."""
+    return type(base) is np.ndarray and base.base is None and getrefcount(base) == 3
+
+
 class GradientRuleError(ValueError):
     """A VJP or JVP rule returned something of the wrong count, shape or dtype."""
 
@@ -164,9 +172,10 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
                 vjps = prim.vjp
                 ans = saved_out[0]
                 # g may be overwritten when only this frame holds it (2 = g + the call's
-                # argument) and it owns its memory.
+                # argument) and it owns its memory, or is the one view of memory no one else holds.
                 inplace = (prim.vjp_inplace is not None and _INPLACE_OK and type(g) is np.ndarray
-                           and getrefcount(g) == 2 and g.base is None and g.flags.writeable)
+                           and getrefcount(g) == 2 and g.flags.writeable
+                           and (g.base is None or _sole_base(g.base)))
                 for j, iid in enumerate(in_ids):
                     if iid is None or iid not in needed:
                         continue

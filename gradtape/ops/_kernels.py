@@ -27,18 +27,18 @@ def ones(n: int, dtype) -> np.ndarray:
     return v
 
 
-_BLAS_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+BLAS_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _fast(x, axis) -> bool:
-    return (type(x) is np.ndarray and x.dtype in _BLAS_FLOATS and x.ndim >= 2 and x.size >= _MIN_SIZE
+    return (type(x) is np.ndarray and x.dtype in BLAS_FLOATS and x.ndim >= 2 and x.size >= _MIN_SIZE
             and axis in (-1, x.ndim - 1, (-1,), (x.ndim - 1,)) and x.shape[-1] <= 1024)
 
 
 def _leading(x, axis) -> int:
     """``k`` when ``axis`` names exactly the first ``k < x.ndim`` axes of a large contiguous
     float array (a bias gradient sums the batch axes), else 0."""
-    if (axis is None or type(x) is not np.ndarray or x.dtype not in _BLAS_FLOATS or x.size < _MIN_SIZE
+    if (axis is None or type(x) is not np.ndarray or x.dtype not in BLAS_FLOATS or x.size < _MIN_SIZE
             or not x.flags.c_contiguous):
         return 0
     nd = x.ndim
@@ -72,7 +72,7 @@ def max_(x, axis, keepdims: bool):
 def exp_is_safe(x, axis) -> bool:
     """Whether ``exp(x)`` and its sums along ``axis`` stay finite and normal, so that a softmax
     needs no shift by the maximum (checked with two fast whole-array reductions)."""
-    if type(x) is not np.ndarray or x.dtype not in _BLAS_FLOATS or x.size < _MIN_SIZE:
+    if type(x) is not np.ndarray or x.dtype not in BLAS_FLOATS or x.size < _MIN_SIZE:
         return False
     lo, top = _EXP_RANGE[x.dtype]
     n = x.shape[axis] if isinstance(axis, int) else math.prod(x.shape[a] for a in axis)
@@ -81,4 +81,4 @@ def exp_is_safe(x, axis) -> bool:
 
 # per dtype: exp(x) is normal above the first bound and below the second (one unit of margin)
 _EXP_RANGE = {dt: (math.log(np.finfo(dt).tiny) + 1.0, math.log(np.finfo(dt).max) - 1.0)
-              for dt in _BLAS_FLOATS}
+              for dt in BLAS_FLOATS}

@@ -14,6 +14,8 @@ TensorFlow has no such function in ``tf.nn`` (Keras' ``LayerNormalization`` comp
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._engine.primitive import bind, primitive, raw
@@ -35,39 +37,50 @@ def _normalized(m, x, n: int, epsilon: float):
 
 
 def _forward(x, scale, offset, n, epsilon):
-    xhat, _ = _normalized(raw, x, n, epsilon)
-    y = np.multiply(xhat, scale, out=xhat) if xhat.dtype == np.result_type(xhat, scale) else xhat * scale
+    pshape = x.shape[x.ndim - n:]
+    d = x.shape[-1] if n == 1 else math.prod(pshape)
+    if type(x) is np.ndarray and x.dtype in _kernels.BLAS_FLOATS and x.size:
+        # rows of the last n axes; the two row means are products with ones (BLAS)
+        x2, ones, inv_d = x.reshape(-1, d), _kernels.ones(d, x.dtype), 1.0 / d
+        y = x2 - (x2 @ ones * inv_d)[:, None]
+        rstd = np.sqrt(np.square(y) @ ones * inv_d + epsilon)
+        y /= rstd[:, None]
+        y = y.reshape(x.shape)
+    else:
+        y, _ = _normalized(raw, x, n, epsilon)
+    y = np.multiply(y, scale, out=y) if y.dtype == np.result_type(y, scale) else y * scale
     return np.add(y, offset, out=y) if y.dtype == np.result_type(y, offset) else y + offset
 
 
 def _vjp_raw(g, x, scale, offset, n, epsilon):
-    """The first-order VJP on arrays, rows of the last ``n`` axes: every reduction is a
-    product with a ones vector (one BLAS call) and the temporaries are reused in place."""
-    d = int(np.prod(x.shape[x.ndim - n:]))
+    """The first-order VJP on arrays, on rows of the last ``n`` axes. With ``xc = x - mean``,
+    ``rstd = 1 / std`` and ``s = scale``, per row:
+
+        dx = rstd * (g s - mean(g s)) - xc * rstd^3 * mean(g s xc)
+
+    Every reduction is one BLAS product (with ones, ``s`` or ``rstd``), ``xhat`` is never
+    formed, and the one temporary is reused in place."""
+    pshape = x.shape[x.ndim - n:]
+    d = x.shape[-1] if n == 1 else math.prod(pshape)
     x2, g2 = x.reshape(-1, d), g.reshape(-1, d)
-    ones, ones_rows = _kernels.ones(d, x.dtype), _kernels.ones(x2.shape[0], x.dtype)
-    xhat = x2 - (x2 @ ones * (1.0 / d))[:, None]
-    tmp = xhat * xhat
-    var = tmp @ ones
-    var *= 1.0 / d
-    var += epsilon
-    rstd = np.sqrt(var, out=var)
+    ones, inv_d = _kernels.ones(d, x.dtype), 1.0 / d
+    xc = x2 - (x2 @ ones * inv_d)[:, None]
+    tmp = xc * xc
+    rstd = np.sqrt(tmp @ ones * inv_d + epsilon)
     np.divide(1.0, rstd, out=rstd)
-    xhat *= rstd[:, None]
-    gx = g2 * np.reshape(scale, (-1,)) if np.ndim(scale) else g2 * scale
-    mean_gx = gx @ ones
-    np.multiply(gx, xhat, out=tmp)
-    mean_gxx = tmp @ ones
-    np.multiply(g2, xhat, out=tmp)
-    dscale = (ones_rows @ tmp).reshape(x.shape[x.ndim - n:])
-    doffset = (ones_rows @ g2).reshape(x.shape[x.ndim - n:])
-    mean_gxx *= 1.0 / d
-    np.multiply(xhat, mean_gxx[:, None], out=tmp)
-    mean_gx *= 1.0 / d
-    gx -= mean_gx[:, None]
-    gx -= tmp
-    gx *= rstd[:, None]
-    return gx.reshape(x.shape), dscale, doffset
+    s = (scale.reshape(d) if type(scale) is np.ndarray and scale.size == d and scale.dtype == x.dtype
+         else np.broadcast_to(np.asarray(scale, x.dtype), pshape).reshape(d))
+    np.multiply(g2, xc, out=tmp)                        # g * xc
+    dscale = (rstd @ tmp).reshape(pshape)               # sum over rows of g * xhat
+    doffset = (_kernels.ones(x2.shape[0], x.dtype) @ g2).reshape(pshape)
+    k = tmp @ s                                         # row sums of g s xc
+    k *= rstd * rstd * inv_d
+    np.multiply(xc, k[:, None], out=tmp)
+    tmp += (g2 @ s * inv_d)[:, None]                    # mean of g s per row
+    dx = g2 * s
+    dx -= tmp
+    dx *= rstd[:, None]
+    return dx.reshape(x.shape), dscale, doffset
 
 
 def _vjp_all(m, g, ans, x, scale, offset, n, epsilon):
