@@ -19,9 +19,23 @@ def test_sum_and_max_match_numpy(shape, dtype, keepdims):
 
 def test_fast_path_is_taken_only_where_it_helps():
     assert _kernels._fast(np.zeros((256, 32), np.float32), -1)
-    assert not _kernels._fast(np.zeros((4, 32), np.float32), -1)          # small: NumPy is as fast
+    assert _kernels._fast(np.zeros((4, 32), np.float32), -1)              # small too: still faster
     assert not _kernels._fast(np.zeros((256, 32), np.int32), -1)          # integers keep NumPy's sum
     assert not _kernels._fast(np.zeros((256, 32), np.float32), 0)         # not the last axis
+
+
+@pytest.mark.parametrize("shape", [(128, 10), (1000, 3), (8, 16, 10), (4, 4), (32, 32), (0, 10), (5, 0)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_small_last_axis_sums_and_maxima_match_numpy(shape, dtype):
+    x = np.random.default_rng(2).standard_normal(shape).astype(dtype)
+    for keepdims in (False, True):
+        got, want = _kernels.sum_(x, -1, keepdims), np.sum(x, axis=-1, keepdims=keepdims)
+        assert got.shape == want.shape and got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+        if x.size:
+            got, want = _kernels.max_(x, -1, keepdims), np.max(x, axis=-1, keepdims=keepdims)
+            assert got.shape == want.shape and got.dtype == want.dtype
+            np.testing.assert_array_equal(got, want)
 
 
 @pytest.mark.parametrize("shape,axis", [((128, 512), (0,)), ((128, 512), -2), ((16, 32, 64), (0, 1)),

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-_MIN_SIZE = 4096  # below this NumPy's own reductions are as fast
+_MIN_SIZE = 4096  # below this the shifted softmax, NumPy's maxima and leading-axes sums are as fast
 _ONES: dict = {}
 
 
@@ -31,7 +31,9 @@ BLAS_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _fast(x, axis) -> bool:
-    return (type(x) is np.ndarray and x.dtype in BLAS_FLOATS and x.ndim >= 2 and x.size >= _MIN_SIZE
+    """A reduction of a float array of rank >= 2 over its last axis (up to 1024 long). As a
+    product with ones it is faster than NumPy's at every size (128x10: 1.1 us against 3.5)."""
+    return (type(x) is np.ndarray and x.dtype in BLAS_FLOATS and x.ndim >= 2
             and axis in (-1, x.ndim - 1, (-1,), (x.ndim - 1,)) and x.shape[-1] <= 1024)
 
 
@@ -62,8 +64,9 @@ def sum_(x, axis, keepdims: bool):
 
 def max_(x, axis, keepdims: bool):
     """``np.max(x, axis, keepdims=keepdims)``, faster over a short last axis."""
-    if _fast(x, axis) and x.shape[-1] <= 64:
-        n = x.shape[-1]
+    n = x.shape[-1] if x.ndim else 0
+    # the transposed copy pays once the rows are many (128 rows of 10: 2.9 us against 6.7)
+    if _fast(x, axis) and n <= 64 and (x.size >= _MIN_SIZE or x.size >= max(64, 4 * n) * n):
         m = np.ascontiguousarray(x.reshape(-1, n).T).max(axis=0).reshape(x.shape[:-1])
         return m[..., None] if keepdims else m
     return np.max(x, axis=axis, keepdims=keepdims)

@@ -44,7 +44,17 @@ _negative = primitive("negative", np.negative, vjp=(lambda m, g, a, x: -g,), jvp
                       save_args=(), save_out=False, elementwise=True)
 
 
+def _pow_fwd(x, y):
+    if (type(y) is int or type(y) is float) and y == 2 and type(x) is np.ndarray and x.dtype.kind == "f":
+        return np.square(x)  # the same correctly rounded x * x, without the general power loop
+    return np.power(x, y)
+
+
 def _pow_dx(m, g, z, x, y):
+    if (m.is_raw and (type(y) is int or type(y) is float) and y == 2 and type(x) is np.ndarray
+            and x.dtype.kind == "f" and type(g) is np.ndarray and g.dtype == x.dtype):
+        d = g * x  # 2 x g: two passes instead of three
+        return np.add(d, d, out=d) if type(d) is np.ndarray else d + d
     return g * _c(m, y * x ** (y - 1))
 
 
@@ -58,7 +68,7 @@ def _pow_dy(m, g, z, x, y):
     return g * z * m.where(x > 0, m.log(safe), 0)
 
 
-_pow = primitive("pow", np.power, vjp=(_pow_dx, _pow_dy),
+_pow = primitive("pow", _pow_fwd, vjp=(_pow_dx, _pow_dy),
                  jvp=(lambda m, t, z, x, y: t * y * x ** (y - 1),
                       lambda m, t, z, x, y: t * z * m.log(m.where(x > 0, x, 1)) * (x > 0)
                       if not is_complex(x) else t * z * m.log(x)),

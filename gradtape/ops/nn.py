@@ -290,11 +290,17 @@ def softmax_cross_entropy_with_logits(labels, logits, axis: int = -1, name=None)
     return -reduce_sum(z * log_softmax(x, axis=ax), axis=ax)
 
 
+def _rows(labels, logits):
+    """``logits`` as rows of classes, with the row index and label of each row (fancy index)."""
+    z2 = logits.reshape(-1, logits.shape[-1])
+    return z2, (np.arange(z2.shape[0]), labels.reshape(-1))
+
+
 def _sparse_xent_fwd(labels, logits):
-    z = logits - _kernels.max_(logits, -1, True)
+    z = logits - _kernels.max_(logits, -1, True)  # shifted: the loss is accurate near 0
     lse = np.log(_kernels.sum_(np.exp(z), -1, False))
-    picked = np.take_along_axis(z, labels[..., None], axis=-1)[..., 0]
-    return lse - picked
+    z2, at = _rows(labels, z)
+    return lse - z2[at].reshape(lse.shape)
 
 
 def _onehot(labels, n, dtype):
@@ -302,6 +308,13 @@ def _onehot(labels, n, dtype):
 
 
 def _sparse_xent_dlogits(m, g, ans, labels, logits):
+    if m.is_raw and type(g) is np.ndarray and g.shape == ans.shape:
+        # softmax - onehot, scaled by g per row: the softmax written in place, the one hot
+        # subtracted by indexing
+        p = _softmax_fwd(logits, -1)
+        p2, at = _rows(labels, p)
+        p2[at] -= 1
+        return np.multiply(p, g[..., None], out=p) if p.dtype == np.result_type(p, g) else p * g[..., None]
     p = m.softmax(logits, axis=-1) - _onehot(labels, logits.shape[-1], logits.dtype)
     return m.reshape(g, shape=tuple(g.shape) + (1,)) * p
 
@@ -340,7 +353,8 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
         raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels shape {lab.shape} must "
                          f"equal logits shape without its last dimension, {lg.shape[:-1]}")
     n = lg.shape[-1]
-    if lab.size and (lab.min() < 0 or lab.max() >= n):
+    # one pass: negative labels are huge as unsigned integers
+    if lab.size and (lab.view(f"u{lab.itemsize}") >= n).any():
         raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels must be in [0, {n}), "
                          f"got values from {lab.min()} to {lab.max()}")
     return bind2(_sparse_xent, lab, lg)

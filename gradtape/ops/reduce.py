@@ -9,6 +9,8 @@ trailing axes only and works unchanged on a batch of cotangents. ``reduce_max`` 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._engine.primitive import bind, primitive
@@ -53,8 +55,8 @@ _reduce_sum = primitive("reduce_sum", _sum_fwd, vjp=(_sum_vjp,), jvp="linear", s
 
 def _count(shape, axis) -> int:
     if axis is None:
-        return int(np.prod(shape))
-    return int(np.prod([shape[a] for a in axis]))
+        return math.prod(shape)
+    return math.prod([shape[a] for a in axis])
 
 
 def _mean_fwd(x, axis, keepdims):
@@ -64,6 +66,9 @@ def _mean_fwd(x, axis, keepdims):
             return _kernels.sum_(x, axis, keepdims) * (1.0 / x.shape[-1])
         if _kernels._leading(x, axis):
             return _kernels.sum_(x, axis, keepdims) * (1.0 / max(_count(x.shape, axis), 1))
+        if type(x) is np.ndarray and x.dtype in _kernels.BLAS_FLOATS and x.size:
+            # np.mean's own steps (sum, then divide by the count) without its Python overhead
+            return np.true_divide(np.add.reduce(x, axis=axis, keepdims=keepdims), _count(x.shape, axis))
         return np.mean(x, axis=axis, keepdims=keepdims)
     # Integers: TensorFlow's integer mean, the sum divided by the count, truncated toward 0.
     s = np.sum(x, axis=axis, keepdims=keepdims, dtype=dt)
