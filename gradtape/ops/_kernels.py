@@ -56,7 +56,7 @@ def sum_(x, axis, keepdims: bool):
         return s[..., None] if keepdims else s
     k = _leading(x, axis)
     if k:
-        rows = int(np.prod(x.shape[:k]))
+        rows = math.prod(x.shape[:k])
         s = ones(rows, x.dtype) @ x.reshape(rows, -1)
         return s.reshape((1,) * k + x.shape[k:] if keepdims else x.shape[k:])
     return np.sum(x, axis=axis, keepdims=keepdims)

@@ -10,6 +10,8 @@ getitem), so they need no rules of their own.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._engine.primitive import bind, bind1, helper, primitive
@@ -73,10 +75,11 @@ def reshape(tensor, shape, name=None):
     (2, 3)
     """
     x = tensor if isinstance(tensor, Tensor) else wrap(to_array(tensor))
-    shape = tuple(int(s) for s in (shape.numpy() if isinstance(shape, Tensor) else np.atleast_1d(shape)))
+    if type(shape) is not tuple or not all(type(s) is int for s in shape):
+        shape = tuple(int(s) for s in (shape.numpy() if isinstance(shape, Tensor) else np.atleast_1d(shape)))
     if shape.count(-1) > 1:
         raise ValueError(f"reshape: shape {shape} has more than one -1")
-    known = int(np.prod([s for s in shape if s != -1]))
+    known = math.prod([s for s in shape if s != -1])
     if -1 in shape:
         if known == 0 or x.size % known:
             raise ValueError(f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) "

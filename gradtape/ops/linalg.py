@@ -20,6 +20,8 @@ differentiate again:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._engine.indexed_slices import ProductGrad
@@ -178,7 +180,7 @@ def _matmul_db(m, g, ans, a, b):
     if len(b.shape) == 2 and len(a.shape) > 2:
         # b is shared by a stack of rows: db = rows(a)^H @ rows(g), one product (with any
         # leading batch of cotangents kept), instead of a stack of products summed afterwards.
-        rows = int(np.prod(a.shape[:-1]))
+        rows = math.prod(a.shape[:-1])
         nb = len(g.shape) - len(ans.shape)
         a2 = m.reshape(a, shape=(rows, a.shape[-1]))
         g2 = m.reshape(g, shape=tuple(g.shape[:nb]) + (rows, g.shape[-1]))

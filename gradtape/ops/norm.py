@@ -43,8 +43,8 @@ def _forward(x, scale, offset, n, epsilon):
         # rows of the last n axes; the two row means are products with ones (BLAS)
         x2, ones, inv_d = x.reshape(-1, d), _kernels.ones(d, x.dtype), 1.0 / d
         y = x2 - (x2 @ ones * inv_d)[:, None]
-        rstd = np.sqrt(np.square(y) @ ones * inv_d + epsilon)
-        y /= rstd[:, None]
+        std = np.sqrt(np.square(y) @ ones * inv_d + epsilon)
+        y /= std[:, None]
         y = y.reshape(x.shape)
     else:
         y, _ = _normalized(raw, x, n, epsilon)
