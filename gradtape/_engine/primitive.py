@@ -23,6 +23,7 @@ arrays, free to overwrite ``g``. First-order sweeps use it when nothing but the 
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -46,7 +47,7 @@ class Meta:
 
     @property
     def size(self) -> int:
-        return int(np.prod(self.shape))
+        return math.prod(self.shape)
 
 
 class Namespace:

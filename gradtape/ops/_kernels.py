@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-_MIN_SIZE = 4096  # below this the shifted softmax, NumPy's maxima and leading-axes sums are as fast
+MIN_SIZE = 4096  # below this the shifted softmax, NumPy's maxima and leading-axes sums are as fast
 _ONES: dict = {}
 
 
@@ -40,7 +40,7 @@ def _fast(x, axis) -> bool:
 def _leading(x, axis) -> int:
     """``k`` when ``axis`` names exactly the first ``k < x.ndim`` axes of a large contiguous
     float array (a bias gradient sums the batch axes), else 0."""
-    if (axis is None or type(x) is not np.ndarray or x.dtype not in BLAS_FLOATS or x.size < _MIN_SIZE
+    if (axis is None or type(x) is not np.ndarray or x.dtype not in BLAS_FLOATS or x.size < MIN_SIZE
             or not x.flags.c_contiguous):
         return 0
     nd = x.ndim
@@ -59,6 +59,8 @@ def sum_(x, axis, keepdims: bool):
         rows = math.prod(x.shape[:k])
         s = ones(rows, x.dtype) @ x.reshape(rows, -1)
         return s.reshape((1,) * k + x.shape[k:] if keepdims else x.shape[k:])
+    if type(x) is np.ndarray and x.dtype.kind in "fc":
+        return np.add.reduce(x, axis=axis, keepdims=keepdims)  # np.sum's work, not its wrapper
     return np.sum(x, axis=axis, keepdims=keepdims)
 
 
@@ -66,16 +68,18 @@ def max_(x, axis, keepdims: bool):
     """``np.max(x, axis, keepdims=keepdims)``, faster over a short last axis."""
     n = x.shape[-1] if x.ndim else 0
     # the transposed copy pays once the rows are many (128 rows of 10: 2.9 us against 6.7)
-    if _fast(x, axis) and n <= 64 and (x.size >= _MIN_SIZE or x.size >= max(64, 4 * n) * n):
+    if _fast(x, axis) and n <= 64 and (x.size >= MIN_SIZE or x.size >= max(64, 4 * n) * n):
         m = np.ascontiguousarray(x.reshape(-1, n).T).max(axis=0).reshape(x.shape[:-1])
         return m[..., None] if keepdims else m
+    if type(x) is np.ndarray:
+        return np.maximum.reduce(x, axis=axis, keepdims=keepdims)  # np.max without its wrapper
     return np.max(x, axis=axis, keepdims=keepdims)
 
 
 def exp_is_safe(x, axis) -> bool:
     """Whether ``exp(x)`` and its sums along ``axis`` stay finite and normal, so that a softmax
     needs no shift by the maximum (checked with two fast whole-array reductions)."""
-    if type(x) is not np.ndarray or x.dtype not in BLAS_FLOATS or x.size < _MIN_SIZE:
+    if type(x) is not np.ndarray or x.dtype not in BLAS_FLOATS or x.size < MIN_SIZE:
         return False
     lo, top = _EXP_RANGE[x.dtype]
     n = x.shape[axis] if isinstance(axis, int) else math.prod(x.shape[a] for a in axis)
