@@ -1,7 +1,7 @@
 """python -m benchmarks [--quick] [--only NAME[,NAME]] [--out FILE] [--write-docs] [--peers-python PY]
 
 NAME is a workload (chain, mlp, cnn, rnn, jacobian, hvp, transformer, lstm, hessian, persample,
-op_notape_us, op_tape_us) or a section (table, scaling, memory, limits). Default: everything.
+op_notape_us, op_tape_us) or a section (table, scaling, memory, limits, overhead). Default: everything.
 """
 import argparse
 import os
@@ -18,7 +18,7 @@ from .workloads.data import ALL
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_PEERS = "/work/peers-venv/bin/python"
-SECTIONS = ["table", "scaling", "memory", "limits"]
+SECTIONS = ["table", "scaling", "memory", "limits", "overhead"]
 SETTLE = 0.2  # s between frameworks: the last one's BLAS threads stop spinning
 
 

@@ -55,3 +55,16 @@ def test_a_server_answers_workload_by_workload():
         assert sv.ask("nosuchworkload", 120) is None  # n/a
     finally:
         sv.close()
+
+
+def test_overhead_section_splits_both_steps_and_they_agree(tmp_path):
+    out = tmp_path / "latest.md"
+    assert main(["--quick", "--no-peers", "--only", "overhead", "--out", str(out)]) == 0
+    text = out.read_text()
+    rows = {ln.split()[0]: ln for ln in text.splitlines() if ln.startswith(("NumPy", "gradtape"))}
+    assert set(rows) == {"NumPy", "gradtape"}
+    for ln in rows.values():
+        total, products, rest = (float(v) for v in ln.split()[-3:])
+        assert total > 0 and 0 < products < total
+    err = float(text.split("differ by at most ")[1].split()[0])
+    assert err < 1e-5  # the hand-written step computes the same gradients
