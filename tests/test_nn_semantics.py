@@ -378,3 +378,17 @@ def test_hessian_by_jacobian_of_gradient_through_conv_and_pooling():
         e[k] = 1e-6
         fd = (grad_at(w0 + e.reshape(w0.shape)) - grad_at(w0 - e.reshape(w0.shape))) / 2e-6
         np.testing.assert_allclose(h[:, k], fd, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["<i8", ">i8", "<i4", ">i2", "u1"])
+def test_sparse_xent_checks_label_range_in_any_integer_layout(dtype):
+    logits = gt.constant(np.zeros((3, 4), np.float32))
+    ok = np.array([0, 3, 1]).astype(dtype)
+    np.testing.assert_allclose(gt.nn.sparse_softmax_cross_entropy_with_logits(ok, logits).numpy(),
+                               np.full(3, np.log(4.0), np.float32), rtol=1e-6)
+    bad = [np.array([0, 4, 1]).astype(dtype)]
+    if dtype != "u1":
+        bad.append(np.array([0, -1, 1]).astype(dtype))  # negative: huge as an unsigned view
+    for labels in bad:
+        with pytest.raises(ValueError, match=r"labels must be in \[0, 4\)"):
+            gt.nn.sparse_softmax_cross_entropy_with_logits(labels, logits)

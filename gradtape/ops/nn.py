@@ -353,8 +353,9 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
         raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels shape {lab.shape} must "
                          f"equal logits shape without its last dimension, {lg.shape[:-1]}")
     n = lg.shape[-1]
-    # one pass: negative labels are huge as unsigned integers
-    if lab.size and (lab.view(f"u{lab.itemsize}") >= n).any():
+    # one pass: negative labels are huge as unsigned integers of the same width
+    if lab.size and (np.maximum.reduce(lab.view(f"u{lab.itemsize}"), axis=None) >= n
+                     if lab.dtype.isnative else lab.min() < 0 or lab.max() >= n):
         raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels must be in [0, {n}), "
                          f"got values from {lab.min()} to {lab.max()}")
     return bind2(_sparse_xent, lab, lg)
