@@ -23,6 +23,14 @@ class _VariableWatcher:
     def __init__(self):
         self.variables: dict = {}
 
+    def record1(self, prim, x, xv, o) -> None:
+        """``bind1``'s call: a one-argument op without attributes."""
+        self.record(prim, (x,), (xv,), (o,), {})
+
+    def record2(self, prim, x, y, xv, yv, o) -> None:
+        """``bind2``'s call: a two-argument op without attributes."""
+        self.record(prim, (x, y), (xv, yv), (o,), {})
+
     def record(self, prim, args, vals, outs, attrs) -> None:
         for a in args:
             if type(a) is Variable and a.trainable:

@@ -539,3 +539,45 @@ def test_in_place_vjps_never_touch_shared_or_user_arrays(monkeypatch):
     gt.test.check_gradients(lambda a: gt.nn.softmax(gt.nn.relu(a) * 1.0) * gt.constant(dy),
                             [rng.standard_normal((3, 4))])
     del z
+
+
+def _record_shape(rec):
+    """A tape record with its arrays replaced by what they are (array / shape record)."""
+    ref, in_ids, saved_in, out_ids, saved_out, attrs = rec
+    def kind(v):
+        if isinstance(v, np.ndarray):
+            return "array", v.shape
+        return type(v).__name__, tuple(getattr(v, "shape", ()))
+    return (ref, len(in_ids), tuple(i is None for i in in_ids), tuple(kind(v) for v in saved_in),
+            tuple(kind(v) for v in saved_out), attrs)
+
+
+def test_short_record_paths_record_as_the_general_one():
+    # bind1/bind2 (and bind for one or two arguments without attributes) call a tape's
+    # record1/record2, which repeat record's one-output case. The same op must leave the same
+    # record (values kept or reduced to shapes, blocked integer outputs, watched variables).
+    from gradtape._engine import primitive as P
+    rng = np.random.default_rng(6)
+    big, small = rng.standard_normal((64, 64)), rng.standard_normal((3,))
+    cases = [("add", (big, big)), ("multiply", (big, 2.0)), ("matmul", (big, big)),
+             ("multiply", (small, small)), ("greater", (big, big)), ("tanh", (big,)),
+             ("exp", (small,)), ("relu", (big,)), ("stop_gradient", (big,)), ("sin", (big,)),
+             ("negative", (big,)), ("sin", (np.asarray(big[0, 0]),))]
+    for name, vals in cases:
+        prim = P.PRIMITIVES[name]
+        got = []
+        for short in (False, True):
+            args = [gt.Variable(v) if isinstance(v, np.ndarray) else v for v in vals]
+            raw = [a.numpy() if isinstance(a, gt.Tensor) else a for a in args]
+            out = gt.constant(prim.forward(*raw))
+            with gt.GradientTape() as tape:  # variables are watched when first read
+                if not short:
+                    tape.record(prim, tuple(args), tuple(raw), (out,), {})
+                elif len(args) == 1:
+                    tape.record1(prim, args[0], raw[0], out)
+                else:
+                    tape.record2(prim, args[0], args[1], raw[0], raw[1], out)
+            got.append(([_record_shape(r) for r in tape._records], len(tape._blocked),
+                        len(tape.watched_variables())))
+        assert got[0] == got[1], name
+        assert got[0][2] == sum(isinstance(a, np.ndarray) for a in vals)  # every variable watched

@@ -74,6 +74,14 @@ class ForwardAccumulator:
             state.stack = [r for r in state.stack if r is not self]
             self._recording = False
 
+    def record1(self, prim, x, xv, o) -> None:
+        """``bind1``'s call: a one-argument op without attributes."""
+        self.record(prim, (x,), (xv,), (o,), {})
+
+    def record2(self, prim, x, y, xv, yv, o) -> None:
+        """``bind2``'s call: a two-argument op without attributes."""
+        self.record(prim, (x, y), (xv, yv), (o,), {})
+
     def record(self, prim, args, vals, outs, attrs) -> None:
         tans = self._tangents
         ts = None

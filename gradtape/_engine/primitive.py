@@ -217,9 +217,8 @@ def bind1(prim: Primitive, x):
     t._id = _next_id()
     stack = state.stack
     if stack:
-        outs = (t,)
         for r in stack:
-            r.record(prim, (x,), (xv,), outs, _NO_ATTRS)
+            r.record1(prim, x, xv, t)
     return t
 
 
@@ -250,9 +249,8 @@ def bind2(prim: Primitive, x, y):
     t._id = _next_id()
     stack = state.stack
     if stack:
-        outs = (t,)
         for r in stack:
-            r.record(prim, (x, y), (xv, yv), outs, _NO_ATTRS)
+            r.record2(prim, x, y, xv, yv, t)
     return t
 
 
@@ -300,9 +298,17 @@ def _finish(prim: Primitive, args, vals, out, attrs):
         t._value = out
         t._id = _next_id()
         if stack:
-            outs = (t,)
-            for r in stack:
-                r.record(prim, args, vals, outs, attrs)
+            n = len(args)
+            if n == 2 and not attrs:  # the short paths (scalar results of bind1/bind2 land here)
+                for r in stack:
+                    r.record2(prim, args[0], args[1], vals[0], vals[1], t)
+            elif n == 1 and not attrs:
+                for r in stack:
+                    r.record1(prim, args[0], vals[0], t)
+            else:
+                outs = (t,)
+                for r in stack:
+                    r.record(prim, args, vals, outs, attrs)
         return t
     outs = []
     for o in out:

@@ -1,6 +1,8 @@
 """Thread-local recorder stack: the tapes and accumulators active on this thread.
 
-A recorder is anything with ``record(prim, args, vals, outs, attrs)``: a
+A recorder is anything with ``record(prim, args, vals, outs, attrs)``, ``record1(prim, x, xv,
+out)`` and ``record2(prim, x, y, xv, yv, out)`` (the same for an op of one or two arguments
+without attributes and with one output): a
 :class:`~gradtape.GradientTape`, a :class:`~gradtape.autodiff.ForwardAccumulator` or a
 variable watcher used by ``custom_gradient``. Recorders are listed outermost first. Every
 primitive that runs while the stack is non-empty is offered to each recorder in order.

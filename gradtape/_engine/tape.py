@@ -255,6 +255,92 @@ class GradientTape:
         if numerics.enabled:
             self._sites[out_ids[0]] = numerics.user_site()
 
+    def record1(self, prim, x, xv, o) -> None:
+        """:meth:`record` for a one-argument op without attributes (``bind1``'s hot path). The
+        one-output tail repeats :meth:`record`'s on purpose (a shared helper costs about 3% of
+        an op on a tape); tests/test_tape.py checks that the three methods record alike."""
+        if not isinstance(x, Tensor):
+            self.record(prim, (x,), (xv,), (o,), None)
+            return
+        xi = x._id
+        ids = self._ids
+        if xi not in ids:
+            if type(x) is Variable and x.trainable and self._watch_accessed_variables:
+                self._watch_variable(x)
+            else:
+                if self._shadow:
+                    self._follow_shadow(prim, (xi,), (o,))
+                return
+        if not prim.single:
+            self.record(prim, (x,), (xv,), (o,), None)
+            return
+        ov = o._value
+        dt = ov.dtype
+        if dt not in _DIFF_DTYPES and dt.kind not in "fc":
+            self._block(f"{prim.name} (to {dt.name})", (xi,), (o._id,))
+            return
+        vals = (xv,)
+        if prim.drops:  # as in record
+            big = ov.size > _SMALL
+            if prim.save_args is not None and (big or not prim.elementwise):
+                vals = tuple(_drop_unsaved(vals, prim.save_args))
+            if big and not prim.save_out and type(ov) is np.ndarray:
+                ov = Meta(ov)
+        oid = o._id
+        self._records.append((prim.ref, (xi,), vals, (oid,), (ov,), None))
+        ids.add(oid)
+        if numerics.enabled:
+            self._sites[oid] = numerics.user_site()
+
+    def record2(self, prim, x, y, xv, yv, o) -> None:
+        """:meth:`record` for a two-argument op without attributes (``bind2``'s hot path): the
+        inputs are checked one by one, without building argument tuples first (see
+        :meth:`record1` on the repeated tail)."""
+        ids = self._ids
+        hit = False
+        if isinstance(x, Tensor):
+            xi = x._id
+            if xi in ids:
+                hit = True
+            elif type(x) is Variable and x.trainable and self._watch_accessed_variables:
+                self._watch_variable(x)
+                hit = True
+        else:
+            xi = None
+        if isinstance(y, Tensor):
+            yi = y._id
+            if yi in ids:
+                hit = True
+            elif type(y) is Variable and y.trainable and self._watch_accessed_variables:
+                self._watch_variable(y)
+                hit = True
+        else:
+            yi = None
+        if not hit:
+            if self._shadow:
+                self._follow_shadow(prim, (xi, yi), (o,))
+            return
+        if not prim.single:
+            self.record(prim, (x, y), (xv, yv), (o,), None)
+            return
+        ov = o._value
+        dt = ov.dtype
+        if dt not in _DIFF_DTYPES and dt.kind not in "fc":
+            self._block(f"{prim.name} (to {dt.name})", (xi, yi), (o._id,))
+            return
+        vals = (xv, yv)
+        if prim.drops:  # as in record
+            big = ov.size > _SMALL
+            if prim.save_args is not None and (big or not prim.elementwise):
+                vals = tuple(_drop_unsaved(vals, prim.save_args))
+            if big and not prim.save_out and type(ov) is np.ndarray:
+                ov = Meta(ov)
+        oid = o._id
+        self._records.append((prim.ref, (xi, yi), vals, (oid,), (ov,), None))
+        ids.add(oid)
+        if numerics.enabled:
+            self._sites[oid] = numerics.user_site()
+
     def _block(self, name, in_ids, out_ids) -> None:
         self._blocked.append((name, in_ids, out_ids))
         self._shadow.update(out_ids)
