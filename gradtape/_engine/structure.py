@@ -12,8 +12,21 @@ def _is_namedtuple(x) -> bool:
     return isinstance(x, tuple) and hasattr(x, "_fields")
 
 
+_CONTAINERS = (list, tuple, dict)
+
+
+def _flat(seq) -> bool:
+    """Whether a list or plain tuple holds no containers (the common list of variables)."""
+    for s in seq:
+        if isinstance(s, _CONTAINERS):
+            return False
+    return True
+
+
 def flatten(structure: Any) -> list:
     """All leaves of a nested structure, depth first."""
+    if (type(structure) is list or type(structure) is tuple) and _flat(structure):
+        return list(structure)
     if isinstance(structure, (list, tuple)):
         out = []
         for s in structure:
@@ -33,6 +46,8 @@ def _sort_key(k):
 
 def pack_sequence_as(structure: Any, flat: list) -> Any:
     """Rebuild ``structure`` with the leaves taken in order from ``flat``."""
+    if type(structure) is list and len(flat) == len(structure) and _flat(structure):
+        return list(flat)
     return _build(structure, iter(flat))
 
 

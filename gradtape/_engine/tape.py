@@ -459,6 +459,8 @@ class GradientTape:
 
     @staticmethod
     def _result(source, g, unconnected, batch_shape=()):
+        if type(g) is np.ndarray:
+            return wrap(g)  # the common case (only differentiable sources get gradients)
         if not is_differentiable_dtype(source.dtype):
             return None
         if g is None:
