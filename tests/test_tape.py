@@ -581,3 +581,25 @@ def test_short_record_paths_record_as_the_general_one():
                         len(tape.watched_variables())))
         assert got[0] == got[1], name
         assert got[0][2] == sum(isinstance(a, np.ndarray) for a in vals)  # every variable watched
+
+
+def test_shape_records_are_shared_and_bounded():
+    # Large unread values are kept as shape/dtype records; one record object serves every value
+    # of that shape (a long tape of slices would otherwise make one object per op for the
+    # cycle collector), and the cache of them stays bounded.
+    from gradtape._engine import primitive as P
+    a, b = np.zeros((64, 64)), np.ones((64, 64))
+    assert P.meta(a) is P.meta(b)
+    assert P.meta(a) is not P.meta(a.astype(np.float32)) and P.meta(a) is not P.meta(a[:32])
+    m = P.meta(a)
+    assert (m.shape, m.dtype, m.ndim, m.size) == ((64, 64), np.dtype(np.float64), 2, 4096)
+    z = gt.Variable(np.ones((64, 64)))
+    with gt.GradientTape() as tape:
+        parts = [z[:, k:k + 8] for k in range(0, 64, 8)]  # getitem keeps only z's shape
+        total = gt.add_n([gt.reduce_sum(p) for p in parts])
+    metas = [v for r in tape._records for v in r[2] if isinstance(v, P.Meta)]
+    assert len(metas) == 8 and all(v is metas[0] for v in metas)
+    np.testing.assert_array_equal(tape.gradient(total, z).numpy(), np.ones((64, 64)))
+    for k in range(5000):  # many shapes: the cache starts again instead of growing
+        P.meta(np.empty((k % 4500 + 1,)))
+    assert len(P._METAS) <= 4096

@@ -50,6 +50,22 @@ class Meta:
         return math.prod(self.shape)
 
 
+_METAS: dict = {}
+
+
+def meta(v) -> Meta:
+    """The :class:`Meta` of ``v``'s shape and dtype, shared: Metas are never changed, so one per
+    shape serves every record (a tape of an LSTM otherwise makes a thousand per step, each an
+    object the cycle collector follows)."""
+    key = (v.shape, v.dtype)
+    m = _METAS.get(key)
+    if m is None:
+        if len(_METAS) >= 4096:  # many shapes (varying batch sizes): start again
+            _METAS.clear()
+        m = _METAS[key] = Meta(v)
+    return m
+
+
 class Namespace:
     """Attribute bag of functions: :data:`raw` or :data:`diff`."""
 

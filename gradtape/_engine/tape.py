@@ -19,7 +19,7 @@ import numpy as np
 from . import structure
 from .backprop import backward
 from .indexed_slices import IndexedSlices
-from .primitive import Meta
+from .primitive import meta
 from .state import state
 from . import numerics
 from .tensor import Tensor, Variable, is_differentiable_dtype, to_array, wrap
@@ -34,7 +34,7 @@ def _drop_unsaved(vals, save_args):
     ones are kept as they are; a record would cost more than it saves)."""
     for v in vals:
         if type(v) is np.ndarray and v.size > _SMALL:
-            return [v if (k in save_args or type(v) is not np.ndarray or v.size <= _SMALL) else Meta(v)
+            return [v if (k in save_args or type(v) is not np.ndarray or v.size <= _SMALL) else meta(v)
                     for k, v in enumerate(vals)]
     return vals
 
@@ -228,7 +228,7 @@ class GradientTape:
                 if prim.save_args is not None and (big or not prim.elementwise):
                     vals = _drop_unsaved(vals, prim.save_args)
                 if big and not prim.save_out and type(ov) is np.ndarray:
-                    ov = Meta(ov)
+                    ov = meta(ov)
             oid = o._id
             # Tuples, not lists, the primitive by index and no empty dict: a tuple of ints,
             # arrays and tuples leaves the cycle collector's lists after one pass; a long tape
@@ -249,7 +249,7 @@ class GradientTape:
         if not any(o._value.dtype.kind in "fc" for o in outs):
             return
         out_ids = tuple(o._id for o in outs)
-        saved_out = tuple(o._value if prim.save_out else Meta(o._value) for o in outs)
+        saved_out = tuple(o._value if prim.save_out else meta(o._value) for o in outs)
         self._records.append((prim.ref, tuple(in_ids), tuple(vals), out_ids, saved_out, attrs or None))
         ids.update(out_ids)
         if numerics.enabled:
@@ -285,7 +285,7 @@ class GradientTape:
             if prim.save_args is not None and (big or not prim.elementwise):
                 vals = tuple(_drop_unsaved(vals, prim.save_args))
             if big and not prim.save_out and type(ov) is np.ndarray:
-                ov = Meta(ov)
+                ov = meta(ov)
         oid = o._id
         self._records.append((prim.ref, (xi,), vals, (oid,), (ov,), None))
         ids.add(oid)
@@ -334,7 +334,7 @@ class GradientTape:
             if prim.save_args is not None and (big or not prim.elementwise):
                 vals = tuple(_drop_unsaved(vals, prim.save_args))
             if big and not prim.save_out and type(ov) is np.ndarray:
-                ov = Meta(ov)
+                ov = meta(ov)
         oid = o._id
         self._records.append((prim.ref, (xi, yi), vals, (oid,), (ov,), None))
         ids.add(oid)

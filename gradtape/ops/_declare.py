@@ -11,7 +11,8 @@ from ._rules import conj
 
 
 def is_complex(x) -> bool:
-    return type(x) is complex or (hasattr(x, "dtype") and x.dtype.kind == "c")
+    dt = getattr(x, "dtype", None)
+    return dt.kind == "c" if dt is not None else type(x) is complex
 
 
 def _doc(name: str, summary: str, example: str) -> str:

@@ -20,10 +20,14 @@ from .._engine.tensor import Tensor, as_dtype, to_array, wrap
 from ._rules import batch_ndim
 
 _slice = builtins.slice  # this module defines TensorFlow's slice()
+_PLAIN = (int, type(None))  # slice bounds kept as they are
 
 
 def _has_advanced(index: tuple) -> bool:
-    return any(isinstance(i, np.ndarray) for i in index)
+    for i in index:
+        if type(i) is np.ndarray:
+            return True
+    return False
 
 
 def _prefix_safe(index: tuple) -> bool:
@@ -104,8 +108,9 @@ def _normalize_index(index) -> tuple:
         elif isinstance(i, np.integer):
             i = int(i)
         elif isinstance(i, _slice):
-            i = _slice(*(int(v) if isinstance(v, (Tensor, np.integer)) else v
-                        for v in (i.start, i.stop, i.step)))
+            if not (type(i.start) in _PLAIN and type(i.stop) in _PLAIN and type(i.step) in _PLAIN):
+                i = _slice(*(int(v) if isinstance(v, (Tensor, np.integer)) else v
+                            for v in (i.start, i.stop, i.step)))
         elif not (i is None or i is Ellipsis or isinstance(i, (int, _slice))):
             raise TypeError(f"indexing: unsupported index of type {type(i).__name__}; use ints, "
                             "slices, None, ..., integer arrays or bool masks")

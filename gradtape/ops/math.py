@@ -222,7 +222,8 @@ def _sigmoid_fwd(x):
     if lim is not None:
         # 1 / (1 + exp(-x)) in one buffer; x is clamped where exp(-x) would overflow (there the
         # result is below the smallest normal number anyway), so no warning and no NaN.
-        t = np.full(x.shape, lim, x.dtype)  # NumPy vectorizes maximum against an array only
+        t = np.empty(x.shape, x.dtype)  # NumPy vectorizes maximum against an array only
+        t.fill(lim)
         np.maximum(x, t, out=t)
         np.negative(t, out=t)
         np.exp(t, out=t)
