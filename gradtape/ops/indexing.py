@@ -93,6 +93,12 @@ def _normalize_index(index) -> tuple:
         index = (index,)
     out = []
     for i in index:
+        t = type(i)
+        if (t is int or i is None or i is Ellipsis
+                or (t is _slice and type(i.start) in _PLAIN and type(i.stop) in _PLAIN
+                    and type(i.step) in _PLAIN)):
+            out.append(i)  # the common entries, kept as they are
+            continue
         if isinstance(i, Tensor):
             i = np.asarray(i._value)
         elif isinstance(i, list):
@@ -108,9 +114,8 @@ def _normalize_index(index) -> tuple:
         elif isinstance(i, np.integer):
             i = int(i)
         elif isinstance(i, _slice):
-            if not (type(i.start) in _PLAIN and type(i.stop) in _PLAIN and type(i.step) in _PLAIN):
-                i = _slice(*(int(v) if isinstance(v, (Tensor, np.integer)) else v
-                            for v in (i.start, i.stop, i.step)))
+            i = _slice(*(int(v) if isinstance(v, (Tensor, np.integer)) else v
+                        for v in (i.start, i.stop, i.step)))
         elif not (i is None or i is Ellipsis or isinstance(i, (int, _slice))):
             raise TypeError(f"indexing: unsupported index of type {type(i).__name__}; use ints, "
                             "slices, None, ..., integer arrays or bool masks")
