@@ -43,7 +43,8 @@ def unary(name: str, forward: Callable, deriv: Callable | None, *, uses: str = "
 
         def vjp_inplace(g, ans, x):
             d = deriv(raw, ans, x)
-            if is_complex(d) or g.dtype.kind != "f":
+            dt = getattr(d, "dtype", None)  # is_complex(d), inline
+            if (dt.kind == "c" if dt is not None else type(d) is complex) or g.dtype.kind != "f":
                 return vjp(raw, g, ans, x)
             return np.multiply(g, d, out=g)
 
