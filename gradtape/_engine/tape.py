@@ -257,7 +257,7 @@ class GradientTape:
 
     def record1(self, prim, x, xv, o) -> None:
         """:meth:`record` for a one-argument op without attributes (``bind1``'s hot path). The
-        one-output tail repeats :meth:`record`'s on purpose (a shared helper costs about 3% of
+        one-output tail repeats :meth:`record`'s on purpose (a shared helper costs about 5% of
         an op on a tape); tests/test_tape.py checks that the three methods record alike."""
         if not isinstance(x, Tensor):
             self.record(prim, (x,), (xv,), (o,), None)
