@@ -603,3 +603,12 @@ def test_shape_records_are_shared_and_bounded():
     for k in range(5000):  # many shapes: the cache starts again instead of growing
         P.meta(np.empty((k % 4500 + 1,)))
     assert len(P._METAS) <= 4096
+
+
+def test_an_index_array_subclass_is_an_advanced_index():
+    # A masked integer array indexes like any int array: repeated picks add up in the gradient.
+    x = gt.Variable(np.arange(6.0))
+    idx = np.ma.masked_array([0, 0, 2], mask=[0, 0, 0])
+    with gt.GradientTape() as tape:
+        y = gt.reduce_sum(x[idx])
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [2.0, 0, 1, 0, 0, 0])

@@ -25,7 +25,7 @@ _PLAIN = (int, type(None))  # slice bounds kept as they are
 
 def _has_advanced(index: tuple) -> bool:
     for i in index:
-        if type(i) is np.ndarray:
+        if isinstance(i, np.ndarray):
             return True
     return False
 
