@@ -514,3 +514,13 @@ def test_reduce_prod_and_logsumexp_gradients(case):
     got = _tape_gradient(lambda t: gt.reduce_logsumexp(t, axis=axis, keepdims=keepdims), x, u)
     want = np.broadcast_to(u_keep, x.shape) * np.exp(x - lse)
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("exponent", [2, 2.0])
+def test_square_by_a_python_two_has_exact_values_and_gradients(exponent):
+    # x ** 2 with a Python 2 runs as np.square with a two-pass VJP: same values as np.power,
+    # gradients against float64 central differences to second order
+    x = np.random.default_rng(7).standard_normal((3, 4))
+    np.testing.assert_array_equal((gt.constant(x) ** exponent).numpy(), np.power(x, exponent))
+    gt.test.check_gradients(lambda t: t ** exponent, [x], order=2)
+    gt.test.check_gradients(lambda t: t ** exponent, [x.astype(np.float32)[0, 0]], order=2)

@@ -484,13 +484,19 @@ def test_gathered_weight_gradient_adds_to_an_embedding_gradient():
     np.testing.assert_allclose(g.reshape(-1), num.reshape(-1), rtol=1e-6, atol=1e-7)
 
 
-def test_in_place_vjps_write_sole_views_and_spare_shared_bases(monkeypatch):
-    # A stacked product's input cotangent is a reshaped view of a fresh array: relu may write
-    # into it. A view of an array the user still holds (output_gradients) is never written.
+def _count_inplace_relu(monkeypatch) -> list:
+    """A list that gets an entry each time relu's in-place VJP runs."""
     calls = []
     relu = gt.nn.relu.__globals__["_relu"]
     inner = relu.vjp_inplace
     monkeypatch.setattr(relu, "vjp_inplace", lambda *a, **k: calls.append(1) or inner(*a, **k))
+    return calls
+
+
+def test_in_place_vjps_write_sole_views_and_spare_shared_bases(monkeypatch):
+    # A stacked product's input cotangent is a reshaped view of a fresh array: relu may write
+    # into it. A view of an array the user still holds (output_gradients) is never written.
+    calls = _count_inplace_relu(monkeypatch)
     rng = np.random.default_rng(5)
     x, w = gt.constant(rng.standard_normal((2, 3, 4))), gt.Variable(rng.standard_normal((4, 4)))
     with gt.GradientTape(persistent=True) as tape:
@@ -514,10 +520,7 @@ def test_in_place_vjps_write_sole_views_and_spare_shared_bases(monkeypatch):
 def test_in_place_vjps_never_touch_shared_or_user_arrays(monkeypatch):
     # relu/tanh/softmax may write their VJP into the cotangent when only the sweep holds it.
     # add passes one array to both inputs: the first in-place rule must not corrupt the other.
-    calls = []
-    relu = gt.nn.relu.__globals__["_relu"]
-    inner = relu.vjp_inplace
-    monkeypatch.setattr(relu, "vjp_inplace", lambda *a, **k: calls.append(1) or inner(*a, **k))
+    calls = _count_inplace_relu(monkeypatch)
     rng = np.random.default_rng(4)
     v, q = gt.constant(rng.standard_normal((3, 4))), gt.constant(rng.standard_normal((3, 4)))
     dy = rng.standard_normal((3, 4))
