@@ -80,12 +80,13 @@ class Server:
         print(f"error: {self.fw}: {self.error}")
         self.close()
 
-    def ask(self, name, timeout):
-        """ms (us for ``*_us``) | None (the framework lacks it) | 'error'."""
+    def ask(self, name, timeout, seconds=None):
+        """ms (us for ``*_us``) | None (the framework lacks it) | 'error'. ``seconds``: a short
+        timing of about that long (the duels)."""
         if self.error:
             return "error"
         try:
-            self.proc.stdin.write(name + "\n")
+            self.proc.stdin.write(name + ("" if seconds is None else f" {seconds}") + "\n")
             self.proc.stdin.flush()
         except OSError:
             self._fail("the process ended")
@@ -110,10 +111,11 @@ class Server:
                 self.proc.kill()
 
 
-def run_table(names, peers_python, peers, quick, rounds, timeout):
+def run_table(names, peers_python, peers, quick, rounds, timeout, duels):
     """Every framework in a process of its own, all started once; each round times every
     workload in every framework, the order of frameworks rotating from workload to workload,
-    so a slow spell of the machine hits neighbours in time alike."""
+    so a slow spell of the machine hits neighbours in time alike. Then ``duels`` duels per
+    workload between gradtape and its fastest peer give the ratio column."""
     frameworks = ["gradtape"] + peers
     servers = {}
     for fw in frameworks:
@@ -129,11 +131,39 @@ def run_table(names, peers_python, peers, quick, rounds, timeout):
                     samples.setdefault((fw, n), []).append(servers[fw].ask(n, timeout))
                     time.sleep(SETTLE)
             print(f"  round {r + 1}/{rounds} done in {time.perf_counter() - t0:.1f} s", flush=True)
+        ratios = run_duels(servers, names, samples, peers, duels, timeout)
     finally:
         for sv in servers.values():
             sv.close()
     results = {k: report.combine(v) for k, v in samples.items()}
-    return report.table(results, frameworks, names, report.paired_ratios(samples, frameworks, names)), versions
+    return report.table(results, frameworks, names,
+                        report.paired_ratios(samples, frameworks, names, ratios)), versions
+
+
+DUEL_SECONDS = 0.15  # each side of a duel times its workload for about this long
+
+
+def run_duels(servers, names, samples, peers, duels, timeout):
+    """name -> gradtape's time over its fastest peer's, one ratio per duel: the two timed one
+    right after the other (alternately first) for DUEL_SECONDS each, so that both see the
+    machine in the same state; the workloads take turns, so the duels spread over the run."""
+    best = {n: report.fastest_peer(samples, peers, n) for n in names}
+    best = {n: p for n, p in best.items()
+            if p is not None and any(isinstance(v, float) for v in samples.get(("gradtape", n), []))}
+    ratios = {n: [] for n in best}
+    t0 = time.perf_counter()
+    for j in range(duels):
+        for n, peer in best.items():
+            got = {}
+            for fw in (("gradtape", peer) if j % 2 == 0 else (peer, "gradtape")):
+                got[fw] = servers[fw].ask(n, timeout, DUEL_SECONDS)
+                time.sleep(SETTLE)
+            g, b = got["gradtape"], got[peer]
+            if isinstance(g, float) and isinstance(b, float) and b > 0:
+                ratios[n].append(g / b)
+    if duels and best:
+        print(f"  {duels} duels per workload done in {time.perf_counter() - t0:.1f} s", flush=True)
+    return ratios
 
 
 def main(argv=None):
@@ -145,6 +175,8 @@ def main(argv=None):
     ap.add_argument("--peers-python", default=None, help=f"Python with the peers (default {DEFAULT_PEERS})")
     ap.add_argument("--no-peers", action="store_true", help="time gradtape only")
     ap.add_argument("--rounds", type=int, default=None, help="alternating rounds (default 2, quick 1)")
+    ap.add_argument("--duels", type=int, default=None,
+                    help="duels per workload with the fastest peer for the ratio (default 12, quick 0)")
     ap.add_argument("--timeout", type=float, default=300, help="seconds per workload (and per start)")
     a = ap.parse_args(argv)
     only = [x for o in a.only for x in o.split(",") if x]
@@ -171,7 +203,8 @@ def main(argv=None):
               "timings are noisy")
     if names:
         rounds = a.rounds or (1 if a.quick else 2)
-        tbl, versions = run_table(names, peers_python, peers, a.quick, rounds, a.timeout)
+        duels = a.duels if a.duels is not None else (0 if a.quick else 12)
+        tbl, versions = run_table(names, peers_python, peers, a.quick, rounds, a.timeout, duels)
         print("\n" + tbl + "\n")
         out_md.append(tbl)
     for s in sections:

@@ -21,22 +21,31 @@ def combine(samples):
     return "error" if "error" in samples else None
 
 
-def paired_ratios(samples, frameworks, names):
-    """name -> median over rounds of gradtape's time over the fastest peer's in that round
-    (the peer with the smallest median time). Both were timed seconds apart, so a slow spell
-    of a shared machine moves both; None where there is no such pair."""
+def fastest_peer(samples, peers, name):
+    """The peer with the smallest median time on ``name``, or None."""
+    timed = [(m, p) for m, p in ((combine(samples.get((p, name), [])), p) for p in peers)
+             if isinstance(m, float)]
+    return min(timed)[1] if timed else None
+
+
+def paired_ratios(samples, frameworks, names, duels=None):
+    """name -> the median of gradtape's time over the fastest peer's (the peer with the
+    smallest median time), pair by pair: from the duels when there are any (the two timed
+    one right after the other, alternately first), else from the rounds (timed seconds
+    apart), with the quartiles of the pairs: ``(median, q1, q3)``. A slow spell of a shared
+    machine then moves both sides of a pair; None where there is no such pair."""
     out = {}
-    peers = frameworks[1:]
     for n in names:
-        medians = [(combine(samples.get((p, n), [])), p) for p in peers]
-        timed = [(m, p) for m, p in medians if isinstance(m, float)]
-        if not timed:
-            continue
-        best = min(timed)[1]
-        pairs = [g / b for g, b in zip(samples.get(("gradtape", n), []), samples[(best, n)])
-                 if isinstance(g, float) and isinstance(b, float) and b > 0]
+        pairs = (duels or {}).get(n)
+        if not pairs:
+            best = fastest_peer(samples, frameworks[1:], n)
+            if best is None:
+                continue
+            pairs = [g / b for g, b in zip(samples.get(("gradtape", n), []), samples[(best, n)])
+                     if isinstance(g, float) and isinstance(b, float) and b > 0]
         if pairs:
-            out[n] = statistics.median(pairs)
+            q = statistics.quantiles(pairs, n=4) if len(pairs) > 1 else [pairs[0]] * 3
+            out[n] = (statistics.median(pairs), q[0], q[2])
     return out
 
 
@@ -56,15 +65,19 @@ def table(results, frameworks, names, paired=None):
             timed = [(results[(p, n)], p) for p in peers if isinstance(results.get((p, n)), float)]
             best = min(timed) if timed else None
             ratio = (paired or {}).get(n)
-            if ratio is None and best and isinstance(g, float):
-                ratio = g / best[0]
-            row += [best[1] if best else "n/a", f"{ratio:.2f}" if ratio is not None else "n/a"]
+            if ratio is not None:
+                cell = f"{ratio[0]:.2f} ({ratio[1]:.2f}-{ratio[2]:.2f})"
+            else:
+                cell = f"{g / best[0]:.2f}" if best and isinstance(g, float) else "n/a"
+            row += [best[1] if best else "n/a", cell]
         lines.append("| " + " | ".join(row) + " |")
     lines.append("")
     lines.append("Rows ending in `_us` are microseconds per op (a 4-element float32 add), not ms. "
-                 "Times are medians over rounds; the ratio is the median over rounds of gradtape's "
-                 "time over the fastest peer's in the same round. Ratio < 1: gradtape is faster "
-                 "than every peer.")
+                 "Times are medians over rounds. The ratio is a median of pairs: after the rounds, "
+                 "gradtape and the fastest peer are timed one right after the other, alternately "
+                 "first, in duels of short timings, and each duel gives one ratio (without duels, "
+                 "each round gives one); in brackets, the middle half of those pairs. Ratio < 1: gradtape "
+                 "is faster than every peer.")
     return "\n".join(lines)
 
 
@@ -88,7 +101,9 @@ def write_docs(path, table_md, sections, versions, threads, load, command):
         f"- Python {platform.python_version()}; {vers}",
         f"- Threads: {threads} per framework; each framework in a process of its own, started once; "
         "each round times every workload in every framework, the frameworks' order rotating from "
-        "workload to workload. Times are the median over rounds of each round's median.",
+        "workload to workload. Times are the median over rounds of each round's median; the "
+        "ratio is the median over duels (gradtape and the fastest peer timed back to back, "
+        "alternately first).",
         f"- Command: `{command}`",
         "- The machine is shared and noisy: compare ratios from one run, not absolute times across runs.", "",
         "## Workloads against peer frameworks", "",

@@ -3,19 +3,24 @@
 
 Prints ``RESULT fw name value`` (milliseconds; microseconds per op for the ``*_us`` rows),
 ``RESULT fw name n/a`` or ``RESULT fw name error ...``, and ``VERSION fw version``. With
-``--serve`` it then reads workload names from stdin, one per line, and answers each with its
-``RESULT`` line: the suite keeps one such process per framework and alternates between them
-workload by workload.
+``--serve`` it then reads workload names from stdin, one per line (optionally followed by the
+seconds to time it for: a short timing), and answers each with its ``RESULT`` line: the suite
+keeps one such process per framework and alternates between them workload by workload.
 """
 import statistics
 import sys
 import time
 
 
-def timeit(fn, quick=False):
+def timeit(fn, quick=False, least=None):
     """Median of repeated calls after warmups, in milliseconds: at least ``repeat`` calls and
-    ``least`` seconds of them (short workloads repeat more), at most ``budget`` seconds."""
-    warm, repeat, least, budget = (1, 3, 0.05, 0.5) if quick else (2, 11, 0.3, 2.5)
+    ``least`` seconds of them (short workloads repeat more), at most ``budget`` seconds.
+    ``least`` given: a short timing (the suite's duels), at least 5 calls."""
+    warm, repeat, usual, budget = (1, 3, 0.05, 0.5) if quick else (2, 11, 0.3, 2.5)
+    if least is None:
+        least = usual
+    else:
+        repeat, budget = 5, max(budget, 4 * least)
     t_warm = time.perf_counter() + least / 3
     for k in range(1000):
         fn()
@@ -42,13 +47,13 @@ def load(fw):
     return load_peer(fw)
 
 
-def result_line(fw, work, n, quick):
+def result_line(fw, work, n, quick, least=None):
     """``RESULT fw n value`` for one workload (``n/a`` when the framework lacks it)."""
     from .workloads.data import N_OPS
     if n not in work:
         return f"RESULT {fw} {n} n/a"
     try:
-        ms = timeit(work[n], quick)
+        ms = timeit(work[n], quick, least)
         val = ms * 1e3 / N_OPS if n.endswith("_us") else ms
         return f"RESULT {fw} {n} {val:.4g}"
     except Exception as e:
@@ -71,12 +76,13 @@ def main(argv):
     print(f"VERSION {fw} {version}", flush=True)
     for n in names:
         print(result_line(fw, work, n, quick), flush=True)
-    if serve:  # then one workload name per line on stdin, one RESULT line back each
+    if serve:  # then lines "NAME [SECONDS]" on stdin, one RESULT line back each
         for line in sys.stdin:
-            n = line.strip()
-            if not n or n == "quit":
+            parts = line.split()
+            if not parts or parts[0] == "quit":
                 break
-            print(result_line(fw, work, n, quick), flush=True)
+            least = float(parts[1]) if len(parts) > 1 else None
+            print(result_line(fw, work, parts[0], quick, least), flush=True)
 
 
 if __name__ == "__main__":
