@@ -30,20 +30,19 @@ def timeline(prof):
 
 
 def peak_of(prof):
-    """Peak bytes of the profiler's allocation timeline (``_memory_profile``, PyTorch 2.1+), or
-    of the op events where that is missing."""
+    """Peak bytes of the profiler's allocation timeline (``_memory_profile``, a private API of
+    PyTorch 2.1+), or of the op events where that is missing or has another shape."""
     try:
-        events = prof._memory_profile().timeline
+        cur = peak = 0
+        for _, action, _, size in prof._memory_profile().timeline:
+            if action.name == "CREATE":
+                cur += size
+            elif action.name == "DESTROY":
+                cur -= size
+            peak = max(peak, cur)
+        return peak
     except Exception:
         return timeline(prof)[0]
-    cur = peak = 0
-    for _, action, _, size in events:
-        if action.name == "CREATE":
-            cur += size
-        elif action.name == "DESTROY":
-            cur -= size
-        peak = max(peak, cur)
-    return peak
 
 
 def main():
