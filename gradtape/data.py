@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from ._engine.structure import first_dimension
 from ._engine.tensor import Tensor, wrap
 
 __all__ = ["Dataset", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY"]
@@ -240,18 +241,8 @@ class _Slices(Dataset):
         super().__init__()
         self._structure = tensors
         flat = [_as_array(x) for x in _flatten(tensors)]
-        if not flat:
-            raise ValueError("from_tensor_slices: got an empty structure")
-        for a in flat:
-            if a.ndim == 0:
-                raise ValueError("from_tensor_slices: every component needs a first dimension to slice "
-                                 f"along, got a scalar {a!r}")
-        sizes = {a.shape[0] for a in flat}
-        if len(sizes) != 1:
-            raise ValueError(f"from_tensor_slices: all components must have the same first dimension, "
-                             f"got sizes {sorted(sizes)}")
+        self._n = first_dimension(flat, "from_tensor_slices")
         self._arrays = flat
-        self._n = flat[0].shape[0]
 
     def cardinality(self) -> int:
         return self._n

@@ -33,7 +33,10 @@ NO_GRADIENT = {
     "floordiv", "reduce_any", "reduce_all", "stop_gradient", "cast", "angle",
 }
 SKIP = {"Tensor", "Variable", "IndexedSlices", "GradientTape", "UnconnectedGradients",
-        "custom_gradient", "recompute_grad", "Generator", "set_seed"}
+        "custom_gradient", "recompute_grad", "Generator", "set_seed",
+        # control flow and utilities: they run ops, they are not ops (tests/test_control_flow.py)
+        "cond", "switch_case", "while_loop", "map_fn", "vectorized_map", "function", "print",
+        "device"}
 BEGIN, END = "<!-- op table begin -->", "<!-- op table end -->"
 
 

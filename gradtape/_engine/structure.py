@@ -64,3 +64,18 @@ def _build(s, it):
         built = {k: _build(s[k], it) for k in sorted(s, key=_sort_key)}
         return type(s)((k, built[k]) for k in s) if type(s) is not dict else {k: built[k] for k in s}
     return next(it)
+
+
+def first_dimension(leaves: list, op: str) -> int:
+    """The first dimension shared by ``leaves`` (arrays or tensors) that ``op`` slices or maps
+    along, or a ValueError naming ``op`` and what is wrong."""
+    if not leaves:
+        raise ValueError(f"{op}: got an empty structure; give at least one tensor")
+    for a in leaves:
+        if len(a.shape) == 0:
+            raise ValueError(f"{op}: every component needs a first dimension to slice along, got a "
+                             f"scalar of dtype {a.dtype}")
+    sizes = [a.shape[0] for a in leaves]
+    if len(set(sizes)) != 1:
+        raise ValueError(f"{op}: every component must have the same first dimension, got sizes {sizes}")
+    return sizes[0]

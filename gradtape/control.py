@@ -1,0 +1,223 @@
+"""Control flow and ``function``, with TensorFlow's names and eager semantics.
+
+gradtape is eager only, so these run as the Python they describe, exactly as TensorFlow runs
+them eagerly: ``cond`` calls one branch, ``while_loop`` loops, ``map_fn`` calls ``fn`` once per
+element and stacks the results. The tape records the ops the calls run, so gradients flow
+through the branch taken and every iteration. ``function`` runs its Python function as it is
+(TensorFlow's behaviour under ``tf.config.run_functions_eagerly(True)``): a train step decorated
+with ``@tf.function`` ports unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+from . import nest
+from ._engine.structure import first_dimension
+from ._engine.tensor import Tensor, to_array, wrap
+from .ops.array import stack, stop_gradient, unstack
+from .ops.creation import zeros
+
+__all__ = ["cond", "function", "map_fn", "switch_case", "vectorized_map", "while_loop"]
+
+
+def function(func: Callable | None = None, input_signature=None, autograph: bool = True,
+             jit_compile=None, reduce_retracing: bool = False, experimental_implements=None,
+             experimental_autograph_options=None, experimental_attributes=None,
+             experimental_relax_shapes=None, experimental_compile=None,
+             experimental_follow_type_hints=None):
+    """``tf.function``: a decorator that keeps ``func`` as it is (gradtape has no graphs).
+
+    The decorated function runs its Python on every call, as TensorFlow's does under
+    ``tf.config.run_functions_eagerly(True)``: Python side effects (``print``, appending to a
+    list) happen on every call, not only when TensorFlow would trace. The arguments are accepted
+    for porting and do not change anything; ``input_signature`` is not checked. The original is
+    at ``.python_function``.
+
+    >>> import gradtape as gt
+    >>> @gt.function
+    ... def square(x):
+    ...     return x * x
+    >>> float(square(gt.constant(3.0)))
+    9.0
+    """
+    if func is None:
+        return functools.partial(function, input_signature=input_signature, autograph=autograph,
+                                 jit_compile=jit_compile, reduce_retracing=reduce_retracing)
+    if not callable(func):
+        raise TypeError(f"function: func must be callable, got {type(func).__name__}")
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    wrapper.python_function = func
+    return wrapper
+
+
+def _predicate(pred, op: str, what: str = "pred") -> bool:
+    shape = getattr(pred, "shape", ())
+    if tuple(shape) != ():
+        raise ValueError(f"{op}: {what} must be a scalar (shape ()), got shape {tuple(shape)}; "
+                         "reduce it first, for example with gt.reduce_all")
+    return bool(pred)
+
+
+def cond(pred, true_fn: Callable | None = None, false_fn: Callable | None = None, name=None):
+    """``true_fn()`` if ``pred`` is true, else ``false_fn()``.
+
+    ``pred`` is a scalar boolean tensor or a Python bool. Only the branch taken runs, so only
+    its ops are on the tape: variables read only by the other branch get ``None`` gradients.
+
+    >>> import gradtape as gt
+    >>> x = gt.constant(2.0)
+    >>> float(gt.cond(x > 0, lambda: x * 10.0, lambda: -x))
+    20.0
+    """
+    if true_fn is None or false_fn is None:
+        raise TypeError("cond: both true_fn and false_fn must be given")
+    if not callable(true_fn) or not callable(false_fn):
+        raise TypeError("cond: true_fn and false_fn must be callables taking no argument")
+    return true_fn() if _predicate(pred, "cond") else false_fn()
+
+
+def switch_case(branch_index, branch_fns, default: Callable | None = None, name=None):
+    """Call the branch numbered ``branch_index``: ``branch_fns`` is a list of callables, a dict
+    from int to callable, or a list of ``(int, callable)`` pairs. An index with no branch runs
+    ``default``, or the last branch when there is no default, as in TensorFlow.
+
+    >>> import gradtape as gt
+    >>> float(gt.switch_case(gt.constant(1), [lambda: gt.constant(10.0), lambda: gt.constant(20.0)]))
+    20.0
+    """
+    if isinstance(branch_fns, dict):
+        table = dict(branch_fns)
+    else:
+        fns = list(branch_fns)
+        if fns and all(isinstance(f, tuple) and len(f) == 2 for f in fns):
+            table = dict(fns)
+        else:
+            table = dict(enumerate(fns))
+    if not table:
+        raise ValueError("switch_case: branch_fns is empty; give at least one branch")
+    for k, f in table.items():
+        if not isinstance(k, int) or not callable(f):
+            raise TypeError("switch_case: branch_fns must map integers to callables, got "
+                            f"{k!r}: {type(f).__name__}")
+    if isinstance(branch_index, Tensor):
+        if branch_index.shape != () or branch_index.dtype.kind not in "iu":
+            raise TypeError("switch_case: branch_index must be a scalar integer, got "
+                            f"{branch_index.dtype.name}{branch_index.shape}")
+    branch_index = int(branch_index)
+    fn = table.get(branch_index)
+    if fn is None:
+        fn = default if default is not None else table[max(table)]
+    return fn()
+
+
+def while_loop(cond: Callable, body: Callable, loop_vars, shape_invariants=None,
+               parallel_iterations: int = 10, back_prop: bool = True, swap_memory: bool = False,
+               maximum_iterations=None, name=None):
+    """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)`` is true.
+
+    ``loop_vars`` is a list or tuple (possibly nested) passed positionally to ``cond`` and
+    ``body``; ``body`` returns the same structure. As TensorFlow eagerly, the result is what the
+    last ``body`` call returned (``loop_vars`` itself if the loop never ran). A single tensor
+    as ``loop_vars`` is passed and returned as it is. ``maximum_iterations`` caps the number of
+    iterations; ``back_prop=False`` stops gradients at the result. ``shape_invariants``,
+    ``parallel_iterations`` and ``swap_memory`` are accepted for porting.
+
+    >>> import gradtape as gt
+    >>> i, total = gt.while_loop(lambda i, s: i < 4, lambda i, s: (i + 1, s + i),
+    ...                          (gt.constant(0), gt.constant(0)))
+    >>> int(i), int(total)
+    (4, 6)
+    """
+    if not callable(cond):
+        raise TypeError("while_loop: 'cond' must be callable")
+    if not callable(body):
+        raise TypeError("while_loop: 'body' must be callable")
+    if parallel_iterations < 1:
+        raise TypeError("while_loop: 'parallel_iterations' must be a positive integer")
+    single = not isinstance(loop_vars, (list, tuple))
+    if not single and not loop_vars:
+        raise ValueError("while_loop: 'loop_vars' must be provided (it is empty)")
+    if maximum_iterations is not None:
+        m = maximum_iterations
+        if isinstance(m, Tensor) and m.shape != ():
+            raise ValueError(f"while_loop: 'maximum_iterations' must be a scalar, got shape {m.shape}")
+        maximum_iterations = int(m)
+    reference = loop_vars if single else list(loop_vars)
+    n = 0
+    while maximum_iterations is None or n < maximum_iterations:
+        go = cond(loop_vars) if single else cond(*loop_vars)
+        if not _predicate(go, "while_loop", "the result of cond"):
+            break
+        new = body(loop_vars) if single else body(*loop_vars)
+        _check_body(reference, new, single)
+        loop_vars = new
+        n += 1
+    if not back_prop:
+        loop_vars = nest.map_structure(lambda v: stop_gradient(v) if isinstance(v, Tensor) else v,
+                                       loop_vars)
+    return loop_vars
+
+
+def _check_body(reference, new, single: bool) -> None:
+    if not single and not isinstance(new, (list, tuple)):
+        hint = " (return a tuple such as (x,) for one loop variable)" if len(reference) == 1 else ""
+        raise ValueError(f"while_loop: body must return a list or tuple like loop_vars, got "
+                         f"{type(new).__name__}{hint}")
+    try:
+        nest.assert_same_structure(reference, new if single else list(new))
+    except (ValueError, TypeError) as e:
+        raise type(e)(f"while_loop: body must return the structure of loop_vars: {e}") from None
+
+
+def map_fn(fn: Callable, elems, dtype=None, parallel_iterations=None, back_prop: bool = True,
+           swap_memory: bool = False, infer_shape: bool = True, name=None,
+           fn_output_signature=None):
+    """``fn`` applied to each element of ``elems`` along its first axis, the results stacked.
+
+    ``elems`` may be a structure of tensors with the same first dimension; ``fn`` then receives
+    one element of each, in that structure, and may return any structure of tensors, stacked
+    leaf by leaf. ``fn_output_signature`` (or the older ``dtype``) gives the dtype of the
+    result when ``elems`` is empty; otherwise the results' own dtypes are kept.
+
+    >>> import gradtape as gt
+    >>> gt.map_fn(lambda row: gt.reduce_sum(row * row), gt.constant([[1.0, 2.0], [3.0, 4.0]])).numpy()
+    array([ 5., 25.], dtype=float32)
+    """
+    if not callable(fn):
+        raise TypeError("map_fn: fn must be callable")
+    flat = [e if isinstance(e, Tensor) else wrap(to_array(e)) for e in nest.flatten(elems)]
+    n = first_dimension(flat, "map_fn")
+    if n == 0:
+        sig = fn_output_signature if fn_output_signature is not None else dtype
+        if sig is None:
+            return elems
+        return nest.map_structure(lambda d: zeros((0,), dtype=d), sig)
+    columns = [unstack(e) for e in flat]
+    results = [fn(nest.pack_sequence_as(elems, [c[i] for c in columns])) for i in range(n)]
+    first = results[0]
+    for r in results[1:]:
+        nest.assert_same_structure(first, r, check_types=False)
+    leaves = [nest.flatten(r) for r in results]
+    out = [stack(list(col)) for col in zip(*leaves)]
+    if not back_prop:
+        out = [stop_gradient(o) for o in out]
+    return nest.pack_sequence_as(first, out)
+
+
+def vectorized_map(fn: Callable, elems, fallback_to_while_loop: bool = True, warn: bool = True) -> Any:
+    """``tf.vectorized_map``: the same results as :func:`map_fn` (``fn`` on each element along the
+    first axis, stacked). gradtape calls ``fn`` once per element, as TensorFlow does when it
+    falls back to a loop; for per-example gradients, ``GradientTape.batch_jacobian`` and
+    ``jacobian`` are vectorized.
+
+    >>> import gradtape as gt
+    >>> gt.vectorized_map(lambda x: x * 2.0, gt.constant([1.0, 2.0])).numpy()
+    array([2., 4.], dtype=float32)
+    """
+    return map_fn(fn, elems)
