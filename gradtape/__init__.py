@@ -29,9 +29,11 @@ from .ops.linalg import matmul, norm  # noqa: F401
 from .ops.math import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .custom import custom_gradient, recompute_grad
-from .control import cond, function, map_fn, switch_case, vectorized_map, while_loop  # noqa: F401
+from .control import *  # noqa: F401,F403
 from .config import device  # noqa: F401
 from .printing import print  # noqa: F401,A004  (TensorFlow's name; shadows print only as gt.print)
+from .utilities import *  # noqa: F401,F403
+from .tensor_array import TensorArray  # noqa: F401
 from . import autodiff, config, debugging, extend, linalg, math, nest, nn, test  # noqa: F401
 from . import random  # noqa: F401
 

@@ -19,7 +19,8 @@ from ._engine.tensor import Tensor, to_array, wrap
 from .ops.array import stack, stop_gradient, unstack
 from .ops.creation import zeros
 
-__all__ = ["cond", "function", "map_fn", "switch_case", "vectorized_map", "while_loop"]
+__all__ = ["cond", "foldl", "foldr", "function", "map_fn", "scan", "switch_case", "vectorized_map",
+           "while_loop"]
 
 
 def function(func: Callable | None = None, input_signature=None, autograph: bool = True,
@@ -158,10 +159,7 @@ def while_loop(cond: Callable, body: Callable, loop_vars, shape_invariants=None,
         _check_body(reference, new, single)
         loop_vars = new
         n += 1
-    if not back_prop:
-        loop_vars = nest.map_structure(lambda v: stop_gradient(v) if isinstance(v, Tensor) else v,
-                                       loop_vars)
-    return loop_vars
+    return loop_vars if back_prop else nest.map_structure(_stop, loop_vars)
 
 
 def _check_body(reference, new, single: bool) -> None:
@@ -191,14 +189,12 @@ def map_fn(fn: Callable, elems, dtype=None, parallel_iterations=None, back_prop:
     """
     if not callable(fn):
         raise TypeError("map_fn: fn must be callable")
-    flat = [e if isinstance(e, Tensor) else wrap(to_array(e)) for e in nest.flatten(elems)]
-    n = first_dimension(flat, "map_fn")
+    n, columns = _columns(elems, "map_fn")
     if n == 0:
         sig = fn_output_signature if fn_output_signature is not None else dtype
         if sig is None:
             return elems
         return nest.map_structure(lambda d: zeros((0,), dtype=d), sig)
-    columns = [unstack(e) for e in flat]
     results = [fn(nest.pack_sequence_as(elems, [c[i] for c in columns])) for i in range(n)]
     first = results[0]
     for r in results[1:]:
@@ -221,3 +217,103 @@ def vectorized_map(fn: Callable, elems, fallback_to_while_loop: bool = True, war
     array([2., 4.], dtype=float32)
     """
     return map_fn(fn, elems)
+
+
+def _columns(elems, op: str):
+    """``elems``'s leaves as tensors and each leaf's rows (one tensor per step)."""
+    flat = [e if isinstance(e, Tensor) else wrap(to_array(e)) for e in nest.flatten(elems)]
+    n = first_dimension(flat, op)
+    return n, [unstack(e) if n else [] for e in flat]
+
+
+def _step_order(n: int, reverse: bool) -> range:
+    return range(n - 1, -1, -1) if reverse else range(n)
+
+
+def scan(fn: Callable, elems, initializer=None, parallel_iterations=10, back_prop: bool = True,
+         swap_memory: bool = False, infer_shape: bool = True, reverse: bool = False, name=None):
+    """The running results of ``acc = fn(acc, x)`` over the elements ``x`` of ``elems`` (along
+    the first axis), stacked. Without ``initializer`` the first element starts the
+    accumulator and is the first result. ``reverse=True`` scans from the last element (result
+    ``i`` still belongs to element ``i``). Structures work as in :func:`map_fn`.
+
+    >>> import gradtape as gt
+    >>> gt.scan(lambda a, x: a + x, gt.constant([1.0, 2.0, 3.0])).numpy()
+    array([1., 3., 6.], dtype=float32)
+    """
+    if not callable(fn):
+        raise TypeError("scan: fn must be callable")
+    n, columns = _columns(elems, "scan")
+    order = list(_step_order(n, reverse))
+    results: dict = {}
+    if initializer is None:
+        if n == 0:
+            raise ValueError("scan: elems is empty and there is no initializer to return")
+        first = order.pop(0)
+        acc = nest.pack_sequence_as(elems, [c[first] for c in columns])
+        results[first] = acc
+    else:
+        acc = initializer
+    for i in order:
+        acc = fn(acc, nest.pack_sequence_as(elems, [c[i] for c in columns]))
+        results[i] = acc
+    if not results:
+        return nest.map_structure(_empty_like, initializer)
+    ordered = [results[i] for i in range(n)]
+    for r in ordered[1:]:
+        nest.assert_same_structure(ordered[0], r, check_types=False)
+    out = [stack(list(col)) for col in zip(*[nest.flatten(r) for r in ordered])]
+    if not back_prop:
+        out = [stop_gradient(o) for o in out]
+    return nest.pack_sequence_as(ordered[0], out)
+
+
+def _empty_like(a):
+    """A stack of no results shaped like the accumulator ``a``."""
+    t = a if isinstance(a, Tensor) else wrap(to_array(a))
+    return zeros((0,) + tuple(t.shape), dtype=t.dtype)
+
+
+def _fold(fn, elems, initializer, reverse: bool, op: str):
+    if not callable(fn):
+        raise TypeError(f"{op}: fn must be callable")
+    n, columns = _columns(elems, op)
+    order = list(_step_order(n, reverse))
+    if initializer is None:
+        if n == 0:
+            raise ValueError(f"{op}: elems is empty and there is no initializer to return")
+        acc = nest.pack_sequence_as(elems, [c[order.pop(0)] for c in columns])
+    else:
+        acc = initializer
+    for i in order:
+        acc = fn(acc, nest.pack_sequence_as(elems, [c[i] for c in columns]))
+    return acc
+
+
+def foldl(fn: Callable, elems, initializer=None, parallel_iterations=10, back_prop: bool = True,
+          swap_memory: bool = False, name=None):
+    """``acc = fn(acc, x)`` over the elements of ``elems`` from the first; the last ``acc``.
+    Without ``initializer`` the first element starts the accumulator.
+
+    >>> import gradtape as gt
+    >>> float(gt.foldl(lambda a, x: a * 10.0 + x, gt.constant([1.0, 2.0, 3.0])))
+    123.0
+    """
+    acc = _fold(fn, elems, initializer, False, "foldl")
+    return acc if back_prop else nest.map_structure(_stop, acc)
+
+
+def foldr(fn: Callable, elems, initializer=None, parallel_iterations=10, back_prop: bool = True,
+          swap_memory: bool = False, name=None):
+    """``acc = fn(acc, x)`` over the elements of ``elems`` from the last; the last ``acc``.
+
+    >>> import gradtape as gt
+    >>> float(gt.foldr(lambda a, x: a * 10.0 + x, gt.constant([1.0, 2.0, 3.0])))
+    321.0
+    """
+    acc = _fold(fn, elems, initializer, True, "foldr")
+    return acc if back_prop else nest.map_structure(_stop, acc)
+
+
+def _stop(v):
+    return stop_gradient(v) if isinstance(v, Tensor) else v

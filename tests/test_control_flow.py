@@ -286,3 +286,136 @@ def test_device_context_records_on_the_tape():
     with pytest.raises(TypeError, match="device_name must be a string"):
         with gt.device(0):
             pass
+
+
+# -- scan, foldl, foldr -----------------------------------------------------------------------
+def test_scan_matches_cumsum_with_and_without_initializer_and_reversed():
+    x = RNG.standard_normal(6)
+    np.testing.assert_allclose(gt.scan(lambda a, v: a + v, gt.constant(x)).numpy(), np.cumsum(x))
+    one = gt.constant(1.0, dtype=gt.float64)
+    np.testing.assert_allclose(gt.scan(lambda a, v: a + v, gt.constant(x), initializer=one).numpy(), 1.0 + np.cumsum(x))
+    np.testing.assert_allclose(gt.scan(lambda a, v: a + v, gt.constant(x), reverse=True).numpy(),
+                               np.cumsum(x[::-1])[::-1])
+    empty = gt.scan(lambda a, v: a + v, gt.zeros((0, 2)), initializer=gt.zeros(2))
+    assert empty.shape == (0, 2)
+    with pytest.raises(ValueError, match="no initializer"):
+        gt.scan(lambda a, v: a + v, gt.zeros((0,)))
+
+
+def test_scan_structures_and_gradients():
+    # an accumulator pair (running sum, running product) over two sequences
+    xs, ys = gt.constant([1.0, 2.0, 3.0]), gt.constant([2.0, 2.0, 2.0])
+    s, p = gt.scan(lambda acc, e: (acc[0] + e[0], acc[1] * e[1]), (xs, ys), initializer=(gt.constant(0.0), gt.constant(1.0)))
+    np.testing.assert_array_equal(s.numpy(), [1.0, 3.0, 6.0])
+    np.testing.assert_array_equal(p.numpy(), [2.0, 4.0, 8.0])
+    gt.test.check_gradients(lambda x: gt.scan(lambda a, v: gt.tanh(a) * v + v, x), [RNG.standard_normal((4, 2))])
+    gt.test.check_gradients(lambda x: gt.scan(lambda a, v: a * v, x, reverse=True), [RNG.standard_normal(4)])
+
+
+def test_foldl_foldr_order_and_gradients():
+    x = gt.constant([1.0, 2.0, 3.0])
+    assert float(gt.foldl(lambda a, v: a * 10.0 + v, x)) == 123.0
+    assert float(gt.foldr(lambda a, v: a * 10.0 + v, x)) == 321.0
+    assert float(gt.foldl(lambda a, v: a - v, x, initializer=gt.constant(10.0))) == 4.0
+    gt.test.check_gradients(lambda x: gt.foldl(lambda a, v: a * gt.sin(v) + v, x), [RNG.standard_normal(4)])
+    w = gt.Variable(2.0)
+    with gt.GradientTape() as tape:
+        y = gt.foldr(lambda a, v: a * w + v, x, back_prop=False)
+    assert tape.gradient(y, w) is None
+
+
+# -- TensorArray ------------------------------------------------------------------------------
+def test_tensor_array_in_a_loop_carries_gradients():
+    w = gt.Variable(1.5)
+    with gt.GradientTape() as tape:
+        ta = gt.TensorArray(gt.float32, size=4)
+        h = gt.constant(1.0)
+        for i in range(4):
+            h = h * w
+            ta = ta.write(i, h)
+        out = ta.stack()
+        loss = gt.reduce_sum(out)
+    np.testing.assert_allclose(out.numpy(), [1.5, 2.25, 3.375, 5.0625])
+    assert float(tape.gradient(loss, w)) == pytest.approx(1 + 2 * 1.5 + 3 * 1.5 ** 2 + 4 * 1.5 ** 3, rel=1e-6)
+
+
+def test_tensor_array_read_gather_concat_unstack_scatter():
+    ta = gt.TensorArray(gt.float32, size=0, dynamic_size=True).unstack(gt.constant([[1.0, 2.0], [3.0, 4.0]]))
+    assert int(ta.size()) == 2 and ta.element_shape == (2,)
+    np.testing.assert_array_equal(ta.read(1).numpy(), [3.0, 4.0])
+    np.testing.assert_array_equal(ta.gather([1, 0]).numpy(), [[3.0, 4.0], [1.0, 2.0]])
+    np.testing.assert_array_equal(ta.concat().numpy(), [1.0, 2.0, 3.0, 4.0])
+    sc = gt.TensorArray(gt.float32, size=3, element_shape=(1,)).scatter([2, 0], gt.constant([[5.0], [6.0]]))
+    np.testing.assert_array_equal(sc.stack().numpy(), [[6.0], [0.0], [5.0]])  # unwritten: zeros
+    assert gt.TensorArray(gt.float32, size=0).stack().shape == (0,)
+
+
+def test_tensor_array_errors_leave_it_usable():
+    ta = gt.TensorArray(gt.float32, size=2)
+    ta.write(0, [1.0, 2.0])
+    with pytest.raises(IndexError, match="dynamic_size=True"):
+        ta.write(2, [0.0, 0.0])
+    with pytest.raises(ValueError, match="already been written"):
+        ta.write(0, [0.0, 0.0])
+    with pytest.raises(TypeError, match="holds float32 but the value is float64"):
+        ta.write(1, gt.constant([1.0, 2.0], dtype=gt.float64))
+    with pytest.raises(ValueError, match=r"shape \(2,\) but the value has shape \(3,\)"):
+        ta.write(1, [1.0, 2.0, 3.0])
+    ta.write(1, [3.0, 4.0])
+    np.testing.assert_array_equal(ta.stack().numpy(), [[1.0, 2.0], [3.0, 4.0]])
+    with pytest.raises(ValueError, match="never written"):
+        gt.TensorArray(gt.float32, size=1).read(0)
+
+
+# -- utilities --------------------------------------------------------------------------------
+def test_small_tensorflow_utilities():
+    x = gt.constant([1.0, 2.0])
+    assert x[:, gt.newaxis].shape == (2, 1)
+    assert gt.executing_eagerly() and gt.is_tensor(x) and gt.is_tensor(gt.Variable(1.0)) and not gt.is_tensor(np.ones(2))
+    with gt.name_scope("layer") as scope:
+        assert scope == "layer/"
+    np.testing.assert_array_equal(gt.get_static_value(x), [1.0, 2.0])
+    np.testing.assert_array_equal(gt.get_static_value([1, 2]), [1, 2])
+    assert gt.ensure_shape(x, [None]) is x
+    with pytest.raises(ValueError, match=r"shape \(2,\), which is not compatible with the expected shape \(3,\)"):
+        gt.ensure_shape(x, [3])
+
+
+def test_tensor_spec():
+    spec = gt.TensorSpec([None, 3], gt.float32, name="x")
+    assert spec.is_compatible_with(gt.zeros((7, 3)))
+    assert not spec.is_compatible_with(gt.zeros((7, 3), dtype=gt.float64))
+    assert not spec.is_compatible_with(gt.zeros((3,)))
+    assert spec.is_compatible_with(gt.TensorSpec([2, 3]))
+    assert not gt.TensorSpec([2, 3]).is_compatible_with(spec)
+    assert gt.TensorSpec.from_tensor(gt.zeros((2, 3))) == gt.TensorSpec((2, 3), gt.float32)
+    assert "shape=(None, 3)" in repr(spec)
+
+    @gt.function(input_signature=[gt.TensorSpec([None], gt.float32)])
+    def double(v):
+        return v * 2.0
+    np.testing.assert_array_equal(double(gt.constant([1.0])).numpy(), [2.0])
+
+
+def test_grad_pass_through_is_a_straight_through_estimator():
+    x = gt.Variable([0.4, 1.6])
+    with gt.GradientTape() as tape:
+        y = gt.reduce_sum(gt.grad_pass_through(gt.round)(x) * gt.constant([1.0, 2.0]))
+    assert float(y) == 4.0
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [1.0, 2.0])
+
+
+def test_numpy_function_has_no_gradient_and_py_function_has_one():
+    x = gt.Variable([1.0, 2.0])
+    with gt.GradientTape(persistent=True) as tape:
+        a = gt.numpy_function(lambda v: np.sin(v), [x], gt.float32)
+        b = gt.py_function(lambda v: gt.sin(v), [x], gt.float32)
+        c, d = gt.py_function(lambda v: [v * 2.0, gt.reduce_sum(v)], [x], [gt.float32, gt.float32])
+    np.testing.assert_allclose(a.numpy(), b.numpy())
+    assert tape.gradient(a, x) is None
+    np.testing.assert_allclose(tape.gradient(b, x).numpy(), np.cos([1.0, 2.0]), rtol=1e-6)
+    assert float(d) == 3.0 and tape.gradient(c, x).numpy().tolist() == [2.0, 2.0]
+    with pytest.raises(TypeError, match="float64 tensor where Tout says float32"):
+        gt.py_function(lambda v: gt.cast(v, gt.float64), [x], gt.float32)
+    with pytest.raises(ValueError, match="returned 1 values but Tout lists 2"):
+        gt.numpy_function(lambda v: v, [x], [gt.float32, gt.float32])

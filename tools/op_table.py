@@ -35,8 +35,9 @@ NO_GRADIENT = {
 SKIP = {"Tensor", "Variable", "IndexedSlices", "GradientTape", "UnconnectedGradients",
         "custom_gradient", "recompute_grad", "Generator", "set_seed",
         # control flow and utilities: they run ops, they are not ops (tests/test_control_flow.py)
-        "cond", "switch_case", "while_loop", "map_fn", "vectorized_map", "function", "print",
-        "device"}
+        "cond", "switch_case", "while_loop", "map_fn", "vectorized_map", "scan", "foldl", "foldr",
+        "function", "print", "device", "is_tensor", "executing_eagerly", "ensure_shape",
+        "get_static_value", "grad_pass_through", "numpy_function", "py_function"}
 BEGIN, END = "<!-- op table begin -->", "<!-- op table end -->"
 
 
