@@ -28,6 +28,9 @@ from .ops.indexing import *  # noqa: F401,F403
 from .ops.linalg import matmul, norm  # noqa: F401
 from .ops.math import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
+from .ops.arithmetic import *  # noqa: F401,F403
+from .ops.sequence import *  # noqa: F401,F403
+from .ops.sets import *  # noqa: F401,F403
 from .custom import custom_gradient, recompute_grad
 from .control import *  # noqa: F401,F403
 from .config import device  # noqa: F401

@@ -4,4 +4,8 @@ from .ops.clip import *  # noqa: F401,F403
 from .ops.math import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .ops.scan import *  # noqa: F401,F403
-from .ops.nn import softmax, log_softmax  # noqa: F401
+from .ops.arithmetic import *  # noqa: F401,F403
+from .ops.counting import *  # noqa: F401,F403
+from .ops.segment import *  # noqa: F401,F403
+from .ops.special import *  # noqa: F401,F403
+from .ops.nn import l2_normalize, log_softmax, softmax  # noqa: F401

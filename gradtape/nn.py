@@ -4,3 +4,9 @@ from .ops.math import log_sigmoid, sigmoid, softplus, softsign, tanh  # noqa: F4
 from .ops.nn import *  # noqa: F401,F403
 from .ops.norm import *  # noqa: F401,F403
 from .ops.conv import *  # noqa: F401,F403
+from .ops.conv_dispatch import *  # noqa: F401,F403
+from .ops.nn_losses import *  # noqa: F401,F403
+from .ops.space import *  # noqa: F401,F403
+from .ops.statistics import *  # noqa: F401,F403
+from .ops.counting import in_top_k, zero_fraction  # noqa: F401  (tf.nn has them too)
+from .ops.scan import top_k  # noqa: F401

@@ -31,6 +31,9 @@ NO_GRADIENT = {
     "argsort", "one_hot", "shape", "size", "rank", "constant", "convert_to_tensor", "zeros", "ones",
     "fill", "zeros_like", "ones_like", "range", "eye", "linspace", "floor", "ceil", "round",
     "floordiv", "reduce_any", "reduce_all", "stop_gradient", "cast", "angle",
+    "unique", "unique_with_counts", "searchsorted", "histogram_fixed_width", "unravel_index",
+    "sequence_mask", "truncatediv", "truncatemod", "count_nonzero", "in_top_k",
+    "invert_permutation", "is_non_decreasing", "is_strictly_increasing", "zero_fraction", "rint",
 }
 SKIP = {"Tensor", "Variable", "IndexedSlices", "GradientTape", "UnconnectedGradients",
         "custom_gradient", "recompute_grad", "Generator", "set_seed",

@@ -4,4 +4,6 @@ from . import array, clip, creation, indexing, linalg, math, nn, reduce  # noqa:
 from . import linalg_decomp  # noqa: F401
 from . import scan  # noqa: F401
 from . import conv, random  # noqa: F401
+from . import arithmetic, counting, sequence, sets, special, segment  # noqa: F401
+from . import conv_dispatch, nn_losses, space, statistics  # noqa: F401
 from . import operators  # noqa: F401  (attaches + - * / @ [] ... to Tensor)

@@ -1,13 +1,17 @@
-"""Clipping values and norms (composites of primitives; no rules of their own)."""
+"""Clipping values and norms, and the saturating cast (composites of primitives; no rules of
+their own)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
 from .._engine.indexed_slices import IndexedSlices
-from .._engine.tensor import Tensor
+from .._engine.tensor import Tensor, as_dtype
 from .array import where
-from .math import cast, maximum, minimum, sqrt
+from .math import cast, imag, maximum, minimum, real, sqrt
+from .math import complex as _complex
 from .reduce import reduce_sum
 
 
@@ -109,4 +113,63 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     return out, norm
 
 
-__all__ = ["clip_by_value", "clip_by_norm", "clip_by_global_norm"]
+def _real_dtype(dt: np.dtype) -> np.dtype:
+    return np.dtype(np.float32) if dt == np.complex64 else np.dtype(np.float64) if dt.kind == "c" else dt
+
+
+def _range(dt: np.dtype) -> tuple:
+    info = np.finfo(dt) if dt.kind == "f" else np.iinfo(dt)
+    return (float(info.min), float(info.max)) if dt.kind == "f" else (int(info.min), int(info.max))
+
+
+def _bound(limit, in_dt: np.dtype) -> np.ndarray:
+    """``limit`` (a bound of the output range) in the input dtype, nudged toward 0 when
+    rounding would put it outside (int32's max is 2147483648.0 in float32), as TensorFlow."""
+    b = np.asarray(limit).astype(in_dt)
+    if (b.item() > limit) if limit > 0 else (b.item() < limit):
+        b = np.nextafter(b, np.zeros((), in_dt))
+    return np.asarray(b, in_dt)
+
+
+def _clamp(x: Tensor, in_dt: np.dtype, out_real: np.dtype) -> Tensor:
+    (ilo, ihi), (olo, ohi) = _range(in_dt), _range(out_real)
+    if ilo < olo:
+        x = maximum(x, _bound(olo, in_dt))
+    if ihi > ohi:
+        x = minimum(x, _bound(ohi, in_dt))
+    return x
+
+
+def saturate_cast(value: Any, dtype: Any, name: str | None = None) -> Tensor:
+    """Cast to ``dtype``, first clamping ``value`` to the range ``dtype`` can represent, as
+    ``tf.saturate_cast`` (a plain cast would overflow). Complex to complex clamps the real and
+    imaginary parts separately; complex to real keeps the real part.
+
+    The gradient is the cast's, zero where the value was clamped (the range's ends included, as
+    ``clip_by_value``); casting to an integer stops it, as ``cast`` does.
+
+    >>> import gradtape as gt
+    >>> gt.saturate_cast(gt.constant([-1e10, 3.7, 300.0]), gt.uint8).numpy()
+    array([  0,   3, 255], dtype=uint8)
+    >>> gt.saturate_cast(gt.constant([1e300, -2.0], gt.float64), gt.float32).numpy()
+    array([ 3.4028235e+38, -2.0000000e+00], dtype=float32)
+    """
+    op = "saturate_cast"
+    x = value if isinstance(value, Tensor) else Tensor(value)
+    dt = as_dtype(dtype)
+    in_dt = x.dtype
+    for d, what in ((in_dt, f"value has dtype {in_dt.name}"), (dt, f"dtype={dt.name}")):
+        if d.kind not in "iufc":
+            raise TypeError(f"{op}: {what}, which has no numeric range to saturate to; use gt.cast")
+    if in_dt.kind == "c":
+        if dt.kind == "c":
+            r_in, r_out = _real_dtype(in_dt), _real_dtype(dt)
+            if r_in.itemsize > r_out.itemsize:  # complex128 to complex64
+                x = _complex(_clamp(real(x), r_in, r_out), _clamp(imag(x), r_in, r_out))
+            return cast(x, dt)
+        x = real(x)  # complex to real discards the imaginary part
+        in_dt = x.dtype
+    return cast(_clamp(x, in_dt, _real_dtype(dt)), dt)
+
+
+__all__ = ["clip_by_value", "clip_by_norm", "clip_by_global_norm", "saturate_cast"]

@@ -141,6 +141,19 @@ def selu(features, name=None):
     return bind(_selu, _as_float_tensor(features))
 
 
+def crelu(features, axis: int = -1, name=None) -> Tensor:
+    """Concatenated ReLU: ``concat([relu(x), relu(-x)], axis)``, twice as long along ``axis``
+    (the last by default). The gradient at 0 is 0, as for :func:`relu`.
+
+    >>> import gradtape as gt
+    >>> gt.nn.crelu(gt.constant([-1.0, 2.0])).numpy()
+    array([0., 2., 1., 0.], dtype=float32)
+    """
+    x = _as_float_tensor(features)
+    ax = normalize_axis(axis, x.ndim, "crelu")
+    return relu(concat([x, -x], axis=ax))
+
+
 # -- smooth activations --------------------------------------------------------------------
 def gelu(features, approximate: bool = False, name=None):
     """Gaussian error linear unit ``x * P(N(0, 1) <= x) = 0.5 x (1 + erf(x / sqrt(2)))``, or with
@@ -517,7 +530,7 @@ def embedding_lookup(params, ids, max_norm=None, name=None):
     return out
 
 
-__all__ = ["relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "silu", "swish", "softmax",
+__all__ = ["relu", "relu6", "crelu", "leaky_relu", "elu", "selu", "gelu", "silu", "swish", "softmax",
            "log_softmax", "sigmoid_cross_entropy_with_logits", "softmax_cross_entropy_with_logits",
            "sparse_softmax_cross_entropy_with_logits", "l2_loss", "l2_normalize", "moments",
            "batch_normalization", "dropout", "bias_add", "embedding_lookup"]

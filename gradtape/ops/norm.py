@@ -1,4 +1,5 @@
-"""Fused layer normalization: one primitive for ``(x - mean) / sqrt(var + eps) * scale + offset``.
+"""Fused layer normalization: one primitive for ``(x - mean) / sqrt(var + eps) * scale + offset``;
+and local response normalization (``tf.nn.local_response_normalization``), a composite.
 
 Written with ``gt.nn.moments`` and ``gt.nn.batch_normalization`` the same computation is about
 ten recorded ops, each with its own temporaries and gradient rule. As one primitive the tape
@@ -22,6 +23,10 @@ from .._engine.primitive import bind, primitive, raw
 from .._engine.tensor import Tensor, to_array, wrap
 from . import _kernels
 from ._rules import normalize_axes
+from .array import reshape
+from .conv import _as_float
+from .linalg import matmul
+from .math import pow as _pow, rsqrt, square
 
 
 def _axes(n: int) -> tuple:
@@ -160,4 +165,43 @@ def _param(v, x, pshape, arg):
     return v
 
 
-__all__ = ["layer_normalization"]
+def local_response_normalization(input, depth_radius: int = 5, bias: float = 1, alpha: float = 1,  # noqa: A002
+                                 beta: float = 0.5, name=None) -> Tensor:
+    """Local response normalization over the last axis of a 4-D ``input``:
+    ``input / (bias + alpha * sqr_sum) ** beta``, where ``sqr_sum[a, b, c, d]`` is the sum of
+    ``input[a, b, c, d - depth_radius : d + depth_radius + 1] ** 2`` (the window is clipped at
+    the first and last channel), as TensorFlow.
+
+    The window sums are one product of the squares with a banded ``C x C`` matrix of ones
+    (no cancellation, unlike a difference of cumulative sums), so the gradients are exact and
+    of any order. Besides TensorFlow's float16 and float32, float64 is accepted.
+
+    >>> import gradtape as gt
+    >>> x = gt.constant([[[[1.0, 2.0, 2.0]]]])
+    >>> gt.nn.local_response_normalization(x, depth_radius=1, bias=0.0).numpy()
+    array([[[[0.4472136 , 0.6666667 , 0.70710677]]]], dtype=float32)
+    """
+    op = "local_response_normalization"
+    x = _as_float(input, op, "input")
+    if x.ndim != 4:
+        raise ValueError(f"{op}: input must have rank 4 ([batch, height, width, channels]; the "
+                         f"normalization runs over the last axis), got shape {tuple(x.shape)}")
+    if isinstance(depth_radius, Tensor):
+        depth_radius = depth_radius._value
+    r = int(depth_radius)
+    if r != depth_radius or r < 0:
+        raise ValueError(f"{op}: depth_radius must be a non-negative int, got {depth_radius!r}")
+    sq = square(x)
+    c = x.shape[-1]
+    if x.size and r > 0 and c > 1:
+        i = np.arange(c)
+        band = (np.abs(i[:, None] - i[None, :]) <= r).astype(x.dtype)  # band[j, d]: j in d's window
+        sq = reshape(matmul(reshape(sq, (-1, c)), band), tuple(x.shape))
+    base = float(bias) + float(alpha) * sq
+    beta = float(beta)
+    return x * (rsqrt(base) if beta == 0.5 else _pow(base, -beta))
+
+
+lrn = local_response_normalization
+
+__all__ = ["layer_normalization", "local_response_normalization", "lrn"]

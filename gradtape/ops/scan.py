@@ -269,4 +269,88 @@ def segment_sum(data, segment_ids, name=None):
     return bind(_unsorted_segment_sum, x, ids, num_segments=int(ids[-1]) + 1 if ids.size else 0)
 
 
-__all__ = ["cumsum", "cumprod", "sort", "argsort", "top_k", "segment_sum", "unsorted_segment_sum"]
+# -- cumulative log-sum-exp ----------------------------------------------------------------------
+def _logaddexp(a: Tensor, b: Tensor) -> Tensor:
+    """``log(exp(a) + exp(b))`` as ``hi + log1p(exp(lo - hi))``, with the larger of each pair
+    picked by a constant mask: exact gradients (1/2 each at a tie), and ``-inf`` where both
+    are ``-inf`` with no NaN in the gradients."""
+    from .array import where
+    from .math import exp, log1p
+
+    av, bv = a._value, b._value
+    first = av >= bv
+    hi_v = np.where(first, av, bv)
+    dead = np.isneginf(hi_v)
+    hi, lo = where(first, a, b), where(first, b, a)
+    hi, lo = where(dead, 0, hi), where(dead, 0, lo)
+    return where(dead, -np.inf, hi + log1p(exp(lo - hi)))
+
+
+def _log_scan(x: Tensor, axis: int) -> Tensor:
+    """Inclusive cumulative log-sum-exp along ``axis`` by a parallel prefix scan of pairwise
+    log-add-exp (``log2(n)`` rounds): stable for any spread of values."""
+    from .array import concat
+
+    n = x.shape[axis]
+    before = (slice(None),) * (x.ndim + axis)
+    k = 1
+    while k < n:
+        head = getitem(x, before + (slice(0, k),))
+        tail = _logaddexp(getitem(x, before + (slice(k, None),)), getitem(x, before + (slice(0, n - k),)))
+        x = concat([head, tail], axis=axis)
+        k *= 2
+    return x
+
+
+def cumulative_logsumexp(x: Tensor | np.ndarray | list | float, axis: int = 0, exclusive: bool = False,
+                         reverse: bool = False, name: str | None = None) -> Tensor:
+    """Cumulative ``log(sum(exp(x)))`` along ``axis``, stable for inputs of any size.
+    ``exclusive`` leaves each element out of its own sum (the first result is ``-inf``);
+    ``reverse`` runs from the end, as ``cumsum``.
+
+    It is a composite: ``log(cumsum(exp(x - m))) + m`` with ``m`` the constant maximum of each
+    slice, or, where that would underflow (values more than about 80 below the slice's
+    maximum in float32, 700 in float64), a parallel prefix scan of pairwise log-add-exp. Its
+    gradient is ``exp(x - result)`` summed as ``cumsum``'s is; every order is differentiable.
+
+    >>> import gradtape as gt
+    >>> y = gt.math.cumulative_logsumexp(gt.constant([0.0, 0.0, -1000.0, 1000.0], gt.float64))
+    >>> y.numpy().round(4).tolist()
+    [0.0, 0.6931, 0.6931, 1000.0]
+    """
+    from .array import concat, identity, reverse as flip
+    from .math import exp, log
+
+    op = "cumulative_logsumexp"
+    x = _tensor(x)
+    if x.dtype.kind != "f":
+        raise TypeError(f"{op}: x must be a floating-point tensor (float16, float32 or float64), got "
+                        f"dtype {x.dtype.name}; cast it first, e.g. gt.cast(x, gt.float32)")
+    if x.ndim == 0:
+        raise ValueError(f"{op}: x must have rank >= 1, got a scalar; use gt.reshape(x, [1])")
+    axis = normalize_axis(axis, x.ndim, op)
+    n = x.shape[axis]
+    if n == 0:
+        return identity(x)
+    v = x._value
+    finite = np.isfinite(v)
+    top = np.max(v, axis=axis, keepdims=True, where=finite, initial=-np.inf)
+    shift = np.where(np.isfinite(top), top, 0).astype(v.dtype)
+    floor = np.log(np.finfo(v.dtype).tiny) + 8  # exp(x - shift) stays a normal number above it
+    if np.all(v[finite] - np.broadcast_to(shift, v.shape)[finite] >= floor):
+        y = log(cumsum(exp(x - shift), axis=axis, reverse=reverse)) + shift
+    elif reverse:
+        y = flip(_log_scan(flip(x, [axis]), axis), [axis])
+    else:
+        y = _log_scan(x, axis)
+    if not exclusive:
+        return y
+    before = (slice(None),) * (x.ndim + axis)
+    pad = wrap(np.full(v.shape[:x.ndim + axis] + (1,) + v.shape[x.ndim + axis + 1:], -np.inf, v.dtype))
+    if reverse:
+        return concat([getitem(y, before + (slice(1, None),)), pad], axis=axis)
+    return concat([pad, getitem(y, before + (slice(0, n - 1),))], axis=axis)
+
+
+__all__ = ["cumsum", "cumprod", "sort", "argsort", "top_k", "segment_sum", "unsorted_segment_sum",
+           "cumulative_logsumexp"]

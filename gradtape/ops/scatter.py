@@ -1,4 +1,5 @@
-"""Scatters: ``scatter_nd``, ``tensor_scatter_nd_update`` and ``tensor_scatter_nd_add``.
+"""Scatters: ``scatter_nd``, ``tensor_scatter_nd_update``, ``tensor_scatter_nd_add`` and
+``tensor_scatter_nd_sub``.
 
 ``indices`` have TensorFlow's ``gather_nd`` layout: the last axis holds one coordinate per
 leading dimension of the target. ``scatter_nd`` is the ``index_add`` primitive of
@@ -7,6 +8,8 @@ derivative is itself differentiable. These names are exported through :mod:`.ind
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -152,4 +155,19 @@ def tensor_scatter_nd_add(tensor, indices, updates, name=None):
     return add(t, scatter_nd(idx, u, t.shape))
 
 
-__all__ = ["scatter_nd", "tensor_scatter_nd_update", "tensor_scatter_nd_add"]
+def tensor_scatter_nd_sub(tensor: Any, indices: Any, updates: Any, name: str | None = None) -> Tensor:
+    """``tensor`` with ``updates`` subtracted at ``indices`` (repeated coordinates accumulate),
+    as ``tf.tensor_scatter_nd_sub``.
+
+    >>> import gradtape as gt
+    >>> t = gt.constant([1, 2, 3, 4, 5, 6, 7, 8])
+    >>> gt.tensor_scatter_nd_sub(t, [[4], [3], [1], [7]], [9, 10, 11, 12]).numpy()
+    array([  1,  -9,   3,  -6,  -4,   6,   7,  -4], dtype=int32)
+    """
+    op = "tensor_scatter_nd_sub"
+    t, idx, u = _scatter_args(op, tensor, indices, updates)
+    from .math import subtract
+    return subtract(t, scatter_nd(idx, u, t.shape))
+
+
+__all__ = ["scatter_nd", "tensor_scatter_nd_update", "tensor_scatter_nd_add", "tensor_scatter_nd_sub"]
