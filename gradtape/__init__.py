@@ -46,3 +46,4 @@ __version__ = "0.1.0"
 
 from .module import Module  # noqa: E402
 from . import data, initializers, layers, losses, metrics, optimizers, train  # noqa: E402,F401
+from . import keras  # noqa: E402,F401
