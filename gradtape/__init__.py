@@ -14,6 +14,7 @@ The top level holds TensorFlow's top-level names; the families live in ``gt.math
 
 from ._engine import allocator as _allocator
 from ._engine.indexed_slices import IndexedSlices
+from ._engine.shape import TensorShape
 from ._engine.tape import GradientTape, UnconnectedGradients
 from ._engine.tensor import (
     Tensor, Variable, bool_ as bool, complex64, complex128, float16, float32, float64, int8, int16,

@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ._engine.shape import TensorShape
 from ._engine.tensor import Tensor, to_array, wrap
 from .custom import custom_gradient
 
@@ -61,11 +62,11 @@ class name_scope:  # noqa: N801 - TensorFlow's name
         return None
 
 
-def _shape_tuple(shape, op: str) -> tuple | None:
+def _shape_tuple(shape, op: str) -> TensorShape | None:
     if shape is None:
         return None
     try:
-        return tuple(None if d is None else int(d) for d in shape)
+        return TensorShape(shape)
     except (TypeError, ValueError):
         raise TypeError(f"{op}: shape must be a sequence of ints or None, got {shape!r}") from None
 

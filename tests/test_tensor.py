@@ -162,3 +162,26 @@ def test_numpy_views_are_read_only_so_tensors_stay_immutable():
     a[0] = 9.0
     np.testing.assert_array_equal(t.numpy(), [1.0, 2.0])
     assert np.array(t, copy=True).flags.writeable
+
+
+def test_shape_is_a_tuple_with_tensorflows_tensorshape_methods():
+    import pickle
+
+    x = gt.zeros((2, 3, 4))
+    s = x.shape
+    assert isinstance(s, tuple) and isinstance(s, gt.TensorShape) and repr(s) == "(2, 3, 4)"
+    assert s.as_list() == [2, 3, 4] and s.rank == s.ndims == 3 and s.dims == [2, 3, 4]
+    assert s.num_elements() == 24 and s.is_fully_defined()
+    assert s == (2, 3, 4) and s == [2, 3, 4] and s != [2, 3] and not (s != (2, 3, 4))
+    assert hash(s) == hash((2, 3, 4)) and {s: 1}[(2, 3, 4)] == 1
+    assert isinstance(s[1:], gt.TensorShape) and s[1:].as_list() == [3, 4] and s[0] == 2
+    assert x.get_shape() == s and gt.Variable([1.0]).shape.as_list() == [1]
+    assert np.zeros(s).shape == (2, 3, 4) and pickle.loads(pickle.dumps(s)) == s
+    partial = gt.TensorShape([None, 3])
+    assert partial.as_list() == [None, 3] and not partial.is_fully_defined()
+    assert partial.num_elements() is None
+    assert partial.is_compatible_with((5, 3)) and not partial.is_compatible_with((5, 4))
+    assert partial.concatenate([7]).as_list() == [None, 3, 7]
+    assert gt.TensorSpec([None, 3]).shape.as_list() == [None, 3]
+    with pytest.raises(ValueError, match="unknown rank"):
+        gt.TensorShape(None)

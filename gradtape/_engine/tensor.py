@@ -13,6 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from .shape import TensorShape
+
+_new_tuple = tuple.__new__  # a TensorShape from an array's shape without converting each size
+
 _next_id = itertools.count(1).__next__
 
 # -- dtypes ------------------------------------------------------------------------------
@@ -98,9 +102,14 @@ class Tensor:
 
     # -- attributes ----------------------------------------------------------------------
     @property
-    def shape(self) -> tuple[int, ...]:
-        """The shape as a tuple of ints."""
-        return self._value.shape
+    def shape(self) -> TensorShape:
+        """The shape: a tuple of ints with TensorFlow's ``TensorShape`` methods (``as_list()``,
+        ``rank``, ``num_elements()``, ...)."""
+        return _new_tuple(TensorShape, self._value.shape)
+
+    def get_shape(self) -> TensorShape:
+        """The shape, as ``shape`` (TensorFlow's older name)."""
+        return _new_tuple(TensorShape, self._value.shape)
 
     @property
     def dtype(self) -> np.dtype:
