@@ -32,6 +32,7 @@ from .ops.reduce import *  # noqa: F401,F403
 from .ops.arithmetic import *  # noqa: F401,F403
 from .ops.sequence import *  # noqa: F401,F403
 from .ops.sets import *  # noqa: F401,F403
+from .ops.equivalents import *  # noqa: F401,F403
 from .custom import custom_gradient, recompute_grad
 from .control import *  # noqa: F401,F403
 from .config import device  # noqa: F401
@@ -48,3 +49,11 @@ __version__ = "0.1.0"
 from .module import Module  # noqa: E402
 from . import data, initializers, layers, losses, metrics, optimizers, train  # noqa: E402,F401
 from . import keras  # noqa: E402,F401
+from . import dtypes  # noqa: E402,F401
+from .dtypes import DType, as_dtype, double, half, uint16, uint32, uint64  # noqa: E402,F401
+# TensorFlow 2's top-level names for the initializers
+constant_initializer = initializers.Constant
+zeros_initializer = initializers.Zeros
+ones_initializer = initializers.Ones
+random_normal_initializer = initializers.RandomNormal
+random_uniform_initializer = initializers.RandomUniform

@@ -6,6 +6,8 @@ from .ops.reduce import *  # noqa: F401,F403
 from .ops.scan import *  # noqa: F401,F403
 from .ops.arithmetic import *  # noqa: F401,F403
 from .ops.counting import *  # noqa: F401,F403
+from .ops.equivalents import accumulate_n, approx_max_k, approx_min_k  # noqa: F401
 from .ops.segment import *  # noqa: F401,F403
 from .ops.special import *  # noqa: F401,F403
+from .ops.special_functions import *  # noqa: F401,F403
 from .ops.nn import l2_normalize, log_softmax, softmax  # noqa: F401

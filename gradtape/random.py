@@ -1,3 +1,4 @@
 """``gt.random``: seeded random tensors, stateless variants and ``Generator``, as ``tf.random``."""
 
 from .ops.random import *  # noqa: F401,F403
+from .ops.random_distributions import *  # noqa: F401,F403

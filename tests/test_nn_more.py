@@ -198,9 +198,9 @@ def test_convolution_dispatches_by_filter_rank():
 
 
 def test_convolution_errors():
-    with pytest.raises(ValueError, match="convolution: .*3-D convolution.*no conv3d"):
-        gt.nn.convolution(gt.ones((1, 4, 4, 4, 1)), gt.ones((2, 2, 2, 1, 1)))
-    with pytest.raises(ValueError, match="convolution: filters must have rank 3 .* or 4"):
+    with pytest.raises(ValueError, match="convolution: filters must have rank 3 .* or 5"):
+        gt.nn.convolution(gt.ones((1, 4, 4, 4, 4, 1)), gt.ones((2, 2, 2, 2, 1, 1)))
+    with pytest.raises(ValueError, match="convolution: filters must have rank 3 .* or 5"):
         gt.nn.convolution(gt.ones((1, 4, 1)), gt.ones((2, 1)))
     with pytest.raises(ValueError, match="convolution: strides > 1 are not supported together with dilations"):
         gt.nn.convolution(gt.ones((1, 6, 6, 1)), gt.ones((2, 2, 1, 1)), strides=2, dilations=2)
@@ -239,7 +239,7 @@ def test_pool_dilated_gradient_goes_to_the_maxima():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(window_shape=[2, 2, 2], input=gt.ones((1, 4, 4, 4, 1))), "3-D pooling.*max_pool3d"),
+    (dict(window_shape=[2, 2, 2, 2], input=gt.ones((1, 4, 4, 4, 4, 1))), "window_shape must have 1, 2 or 3"),
     (dict(pooling_type="max"), "pooling_type must be 'MAX' or 'AVG'"),
     (dict(dilations=[2, 2], padding="SAME"), "'SAME' padding is not supported with dilations"),
     (dict(strides=[3, 3]), "strides \\[3, 3\\] must not exceed window_shape"),
@@ -282,3 +282,16 @@ def test_crelu_doubles_the_axis_and_has_zero_gradient_at_zero():
     y, (dx,) = grad(lambda x: gt.reduce_sum(gt.nn.crelu(x, axis=0)), np.array([[0.0, -1.0], [2.0, 0.0]]))
     np.testing.assert_array_equal(dx.numpy(), [[0.0, -1.0], [1.0, 0.0]])
     assert gt.nn.crelu(gt.ones((2, 3))).shape == (2, 6)
+
+
+def test_convolution_and_pool_dispatch_to_3d():
+    rng = np.random.default_rng(4)
+    x, w = rng.normal(size=(1, 4, 5, 5, 2)), rng.normal(size=(2, 2, 3, 2, 3))
+    np.testing.assert_allclose(gt.nn.convolution(x, w, padding="SAME").numpy(),
+                               gt.nn.conv3d(x, w, [1, 1, 1, 1, 1], "SAME").numpy())
+    np.testing.assert_allclose(gt.nn.pool(x, [2, 2, 2], "MAX", strides=[2, 2, 2]).numpy(),
+                               gt.nn.max_pool3d(x, [2, 2, 2], [2, 2, 2], "VALID").numpy())
+    np.testing.assert_allclose(gt.nn.pool(x, [2, 1, 2], "AVG", padding="SAME").numpy(),
+                               gt.nn.avg_pool3d(x, [2, 1, 2], [1, 1, 1], "SAME").numpy())
+    with pytest.raises(ValueError, match="dilated 3-D pooling is not provided"):
+        gt.nn.pool(x, [2, 2, 2], "MAX", dilations=[2, 1, 1])

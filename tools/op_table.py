@@ -34,13 +34,16 @@ NO_GRADIENT = {
     "unique", "unique_with_counts", "searchsorted", "histogram_fixed_width", "unravel_index",
     "sequence_mask", "truncatediv", "truncatemod", "count_nonzero", "in_top_k",
     "invert_permutation", "is_non_decreasing", "is_strictly_increasing", "zero_fraction", "rint",
+    "shape_n", "broadcast_static_shape", "broadcast_dynamic_shape", "matrix_rank", "nextafter",
+    "ctc_greedy_decoder", "collapse_repeated", "ctc_unique_labels",
 }
 SKIP = {"Tensor", "Variable", "IndexedSlices", "GradientTape", "UnconnectedGradients",
         "custom_gradient", "recompute_grad", "Generator", "set_seed",
         # control flow and utilities: they run ops, they are not ops (tests/test_control_flow.py)
         "cond", "switch_case", "while_loop", "map_fn", "vectorized_map", "scan", "foldl", "foldr",
         "function", "print", "device", "is_tensor", "executing_eagerly", "ensure_shape",
-        "get_static_value", "grad_pass_through", "numpy_function", "py_function"}
+        "get_static_value", "grad_pass_through", "numpy_function", "py_function", "no_op", "group",
+        "as_dtype"}
 BEGIN, END = "<!-- op table begin -->", "<!-- op table end -->"
 
 

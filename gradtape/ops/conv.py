@@ -443,7 +443,8 @@ def _as_float(x, op, arg):
         a = to_array(x)
         t = Tensor(a.astype(np.float32) if a.dtype.kind in "iub" else a)
     if t.dtype.kind != "f":
-        raise TypeError(f"{op}: {arg} must be a floating point tensor, got dtype {t.dtype.name}")
+        raise TypeError(f"{op}: {arg} must be a floating point tensor, got dtype {t.dtype.name}; "
+                        "cast it, e.g. with gt.cast(x, gt.float32)")
     return t
 
 

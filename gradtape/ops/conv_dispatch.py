@@ -1,8 +1,8 @@
 """Rank-generic convolution and pooling, and separable convolution, as ``tf.nn.convolution``,
 ``tf.nn.pool`` and ``tf.nn.separable_conv2d``.
 
-They dispatch to the 1-D and 2-D ops of :mod:`gradtape.ops.conv`; gradtape has no 3-D
-convolution or pooling. Dilated pooling is TensorFlow's construction: the input is split into
+They dispatch to the 1-D and 2-D ops of :mod:`gradtape.ops.conv` and the 3-D ops of
+:mod:`gradtape.ops.conv3d`. Dilated pooling is TensorFlow's construction: the input is split into
 ``dilation`` phases along each spatial axis (a pad, reshape and transpose, "space to batch"),
 each phase is pooled with an undilated window, and the phases are interleaved back. Every
 step is a differentiable op, so gradients of any order are exact.
@@ -16,6 +16,7 @@ import numpy as np
 
 from .._engine.tensor import Tensor
 from .array import pad, reshape, transpose
+from .conv3d import avg_pool3d, conv3d, max_pool3d
 from .conv import _as_float, _avg_pool, _channels_last, _conv, _max_pool, _pool, _spatial, _to_first, _to_last
 
 
@@ -28,13 +29,13 @@ def _strided_and_dilated(st, dl, op: str) -> None:
 def convolution(input, filters, strides=None, padding: str = "VALID", data_format=None,  # noqa: A002
                 dilations=None, name=None) -> Tensor:
     """N-D convolution (cross-correlation) of ``input`` with ``filters``, N = rank of ``filters``
-    minus 2: :func:`conv1d` for filters ``[k, C, out]``, :func:`conv2d` for ``[kh, kw, C, out]``.
+    minus 2: :func:`conv1d` for filters ``[k, C, out]``, :func:`conv2d` for ``[kh, kw, C, out]``,
+    :func:`conv3d` for ``[kd, kh, kw, C, out]``.
 
     ``input`` is ``[batch..., spatial..., C]`` (``data_format`` None or ``"NWC"``/``"NHWC"``) or
-    ``[batch, C, spatial...]`` (``"NCW"``/``"NCHW"``). ``strides`` and ``dilations`` are an int
+    ``[batch, C, spatial...]`` (``"NCW"``/``"NCHW"``/``"NCDHW"``). ``strides`` and ``dilations`` are an int
     or a list of 1, N or N + 2 ints (default 1); as in TensorFlow, strides > 1 cannot be combined
     with dilations > 1. ``padding`` is ``"VALID"`` (the default), ``"SAME"`` or explicit pairs.
-    3-D convolutions (filters of rank 5) are not provided.
 
     >>> import gradtape as gt
     >>> y = gt.nn.convolution(gt.ones((1, 4, 4, 1)), gt.ones((2, 2, 1, 1)))
@@ -47,12 +48,12 @@ def convolution(input, filters, strides=None, padding: str = "VALID", data_forma
     w = _as_float(filters, op, "filters")
     nsp = w.ndim - 2
     if nsp == 3:
-        raise ValueError(f"{op}: filters of shape {tuple(w.shape)} (rank 5) ask for a 3-D convolution, "
-                         "which gradtape does not provide (there is no conv3d); use filters of rank 3 "
-                         "(1-D) or 4 (2-D)")
+        return conv3d(input, w, 1 if strides is None else strides, padding,
+                      data_format=data_format or "NDHWC", dilations=dilations)
     if nsp not in (1, 2):
-        raise ValueError(f"{op}: filters must have rank 3 ([k, in_channels, out_channels], 1-D) or 4 "
-                         f"([kh, kw, in_channels, out_channels], 2-D), got shape {tuple(w.shape)}")
+        raise ValueError(f"{op}: filters must have rank 3 ([k, in_channels, out_channels], 1-D), 4 "
+                         f"([kh, kw, in_channels, out_channels], 2-D) or 5 (3-D), got shape "
+                         f"{tuple(w.shape)}")
     cl = _channels_last(data_format, nsp, op)
     _strided_and_dilated(_spatial(strides, nsp, cl, op, "strides"),
                          _spatial(dilations, nsp, cl, op, "dilations"), op)
@@ -136,13 +137,13 @@ def _dilated_pool(prim, x, window, dilations, op: str):
 def pool(input, window_shape, pooling_type: str, strides=None, padding: str = "VALID",  # noqa: A002
          data_format=None, dilations=None, name=None) -> Tensor:
     """N-D max or average pooling (``pooling_type`` ``"MAX"`` or ``"AVG"``) over windows of
-    ``window_shape`` (a list of N = 1 or 2 ints), as :func:`max_pool` / :func:`avg_pool`.
+    ``window_shape`` (a list of N = 1, 2 or 3 ints), as :func:`max_pool` / :func:`avg_pool`.
 
     ``input`` has rank N + 2 (channels last, or ``"NCW"``/``"NCHW"``). ``strides`` and
     ``dilations`` are lists of N ints (default 1). As in TensorFlow: ``padding`` is ``"VALID"``
     (the default) or ``"SAME"``; strides may not exceed the window; strides > 1 cannot be
-    combined with dilations > 1; and dilations > 1 need ``"VALID"`` padding. 3-D pooling is not
-    provided.
+    combined with dilations > 1; and dilations > 1 need ``"VALID"`` padding. Dilated 3-D pooling
+    is not provided.
 
     >>> import gradtape as gt
     >>> x = gt.reshape(gt.range(5.0), (1, 5, 1))
@@ -154,14 +155,12 @@ def pool(input, window_shape, pooling_type: str, strides=None, padding: str = "V
     op = "pool"
     window = _ints(window_shape, op, "window_shape")
     nsp = len(window)
-    if nsp == 3:
-        raise ValueError(f"{op}: window_shape {list(window)} asks for 3-D pooling, which gradtape does "
-                         "not provide (there is no max_pool3d or avg_pool3d); use 1 or 2 spatial "
-                         "dimensions")
-    if nsp not in (1, 2):
-        raise ValueError(f"{op}: window_shape must have 1 or 2 entries, got {list(window)}")
+    if nsp not in (1, 2, 3):
+        raise ValueError(f"{op}: window_shape must have 1, 2 or 3 entries, got {list(window)}")
     if pooling_type not in ("MAX", "AVG"):
         raise ValueError(f"{op}: pooling_type must be 'MAX' or 'AVG', got {pooling_type!r}")
+    if nsp == 3:
+        return _pool3d(input, window, pooling_type, strides, padding, data_format, dilations, op)
     prim = _max_pool if pooling_type == "MAX" else _avg_pool
     x = _as_float(input, op, "input")
     if x.ndim != nsp + 2:
@@ -183,6 +182,18 @@ def pool(input, window_shape, pooling_type: str, strides=None, padding: str = "V
         return _pool(prim, x, window, st, padding, data_format, nsp, op, False)
     cl = _channels_last(data_format, nsp, op)
     return _to_first(_dilated_pool(prim, _to_last(x, cl), window, dl, op), cl)
+
+
+def _pool3d(input, window, pooling_type, strides, padding, data_format, dilations, op):  # noqa: A002
+    if dilations is not None and any(d > 1 for d in _ints(dilations, op, "dilations", 3)):
+        raise ValueError(f"{op}: dilated 3-D pooling is not provided; got dilations {list(dilations)}; "
+                         "use dilations of 1 (or 1-D/2-D windows)")
+    st = (1, 1, 1) if strides is None else _ints(strides, op, "strides", 3)
+    if any(s > w for s, w in zip(st, window)):
+        raise ValueError(f"{op}: strides {list(st)} must not exceed window_shape {list(window)}, as "
+                         "in TensorFlow")
+    fn = max_pool3d if pooling_type == "MAX" else avg_pool3d
+    return fn(input, list(window), list(st), padding, data_format=data_format or "NDHWC")
 
 
 __all__ = ["convolution", "separable_conv2d", "pool"]
