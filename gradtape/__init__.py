@@ -33,6 +33,8 @@ from .ops.arithmetic import *  # noqa: F401,F403
 from .ops.sequence import *  # noqa: F401,F403
 from .ops.sets import *  # noqa: F401,F403
 from .ops.equivalents import *  # noqa: F401,F403
+from .ops.partition import *  # noqa: F401,F403
+from .ops.space_batch import *  # noqa: F401,F403
 from .custom import custom_gradient, recompute_grad
 from .control import *  # noqa: F401,F403
 from .config import device  # noqa: F401
@@ -50,6 +52,11 @@ from .module import Module  # noqa: E402
 from . import data, initializers, layers, losses, metrics, optimizers, train  # noqa: E402,F401
 from . import keras  # noqa: E402,F401
 from . import dtypes  # noqa: E402,F401
+from . import bitwise, errors, image, signal  # noqa: E402,F401
+from .ops.bits import bitcast  # noqa: E402,F401
+from .linalg import eig, eigvals  # noqa: E402,F401  (tf.eig, tf.eigvals)
+from .linalg import sqrtm as matrix_square_root  # noqa: E402,F401  (tf.matrix_square_root)
+from .assertions import Assert, assert_equal, assert_greater, assert_less, assert_rank  # noqa: E402,F401
 from .dtypes import DType, as_dtype, double, half, uint16, uint32, uint64  # noqa: E402,F401
 # TensorFlow 2's top-level names for the initializers
 constant_initializer = initializers.Constant

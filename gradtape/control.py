@@ -19,8 +19,8 @@ from ._engine.tensor import Tensor, to_array, wrap
 from .ops.array import stack, stop_gradient, unstack
 from .ops.creation import zeros
 
-__all__ = ["cond", "foldl", "foldr", "function", "map_fn", "scan", "switch_case", "vectorized_map",
-           "while_loop"]
+__all__ = ["case", "cond", "foldl", "foldr", "function", "map_fn", "scan", "switch_case",
+           "vectorized_map", "while_loop"]
 
 
 def function(func: Callable | None = None, input_signature=None, autograph: bool = True,
@@ -81,6 +81,32 @@ def cond(pred, true_fn: Callable | None = None, false_fn: Callable | None = None
     if not callable(true_fn) or not callable(false_fn):
         raise TypeError("cond: true_fn and false_fn must be callables taking no argument")
     return true_fn() if _predicate(pred, "cond") else false_fn()
+
+
+def case(pred_fn_pairs, default: Callable | None = None, exclusive: bool = False,
+         strict: bool = False, name: str = "case"):
+    """Call the function of the first ``(pred, fn)`` pair whose scalar boolean ``pred`` is true,
+    or ``default`` when none is (the last pair's function when there is no default, as in
+    TensorFlow). With ``exclusive=True`` more than one true predicate is an error.
+
+    >>> import gradtape as gt
+    >>> x = gt.constant(5.0)
+    >>> float(gt.case([(x < 0, lambda: -x), (x > 3, lambda: x * 10.0)], default=lambda: x))
+    50.0
+    """
+    pairs = list(pred_fn_pairs.items()) if isinstance(pred_fn_pairs, dict) else list(pred_fn_pairs)
+    if not pairs:
+        raise ValueError("case: pred_fn_pairs is empty; give at least one (pred, fn) pair")
+    for p in pairs:
+        if not (isinstance(p, tuple) and len(p) == 2 and callable(p[1])):
+            raise TypeError(f"case: each element of pred_fn_pairs must be a (pred, fn) pair with a "
+                            f"callable fn, got {p!r}")
+    hits = [i for i, (pred, _) in enumerate(pairs) if _predicate(pred, "case")]
+    if exclusive and len(hits) > 1:
+        raise ValueError(f"case: exclusive=True but the predicates of pairs {hits} are all true")
+    if hits:
+        return pairs[hits[0]][1]()
+    return default() if default is not None else pairs[-1][1]()
 
 
 def switch_case(branch_index, branch_fns, default: Callable | None = None, name=None):

@@ -175,3 +175,6 @@ def detect_anomaly():
     finally:
         if not was:
             numerics.disable()
+
+
+from .assertions import *  # noqa: E402,F401,F403  (tf.debugging's assertions and check_numerics)

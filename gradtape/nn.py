@@ -8,6 +8,8 @@ from .ops.conv_dispatch import *  # noqa: F401,F403
 from .ops.conv3d import *  # noqa: F401,F403
 from .ops.conv_variants import *  # noqa: F401,F403
 from .ops.ctc import *  # noqa: F401,F403
+from .ops.morphology import *  # noqa: F401,F403
+from .ops.sampled import *  # noqa: F401,F403
 from .ops.nn_losses import *  # noqa: F401,F403
 from .ops.space import *  # noqa: F401,F403
 from .ops.statistics import *  # noqa: F401,F403

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from typing import Any, Callable
 
 import numpy as np
@@ -12,9 +14,9 @@ from ._engine.shape import TensorShape
 from ._engine.tensor import Tensor, to_array, wrap
 from .custom import custom_gradient
 
-__all__ = ["TensorSpec", "ensure_shape", "executing_eagerly", "get_static_value",
-           "grad_pass_through", "is_tensor", "name_scope", "newaxis", "numpy_function",
-           "py_function"]
+__all__ = ["TensorSpec", "control_dependencies", "ensure_shape", "executing_eagerly", "get_logger",
+           "get_static_value", "grad_pass_through", "init_scope", "is_tensor", "name_scope", "newaxis",
+           "numpy_function", "py_function"]
 
 newaxis = None  # ``x[:, gt.newaxis]``, as ``tf.newaxis``
 
@@ -37,6 +39,46 @@ def executing_eagerly() -> bool:
     True
     """
     return True
+
+
+@contextlib.contextmanager
+def control_dependencies(control_inputs):
+    """``tf.control_dependencies``: eagerly every op has already run when the next is called, so
+    this context only checks its argument, as TensorFlow does eagerly.
+
+    >>> import gradtape as gt
+    >>> with gt.control_dependencies([gt.constant(1.0)]):
+    ...     y = gt.constant(2.0) * 3.0
+    >>> float(y)
+    6.0
+    """
+    if control_inputs is not None and not isinstance(control_inputs, (list, tuple)):
+        raise TypeError(f"control_dependencies: control_inputs must be a list of tensors or None, got "
+                        f"{type(control_inputs).__name__}")
+    yield
+
+
+@contextlib.contextmanager
+def init_scope():
+    """``tf.init_scope``: eagerly there is no graph to lift out of; ops inside run as outside.
+
+    >>> import gradtape as gt
+    >>> with gt.init_scope():
+    ...     v = gt.Variable(1.0)
+    >>> float(v)
+    1.0
+    """
+    yield
+
+
+def get_logger() -> logging.Logger:
+    """The logger gradtape writes to (``logging.getLogger("gradtape")``), as ``tf.get_logger``.
+
+    >>> import gradtape as gt
+    >>> gt.get_logger().name
+    'gradtape'
+    """
+    return logging.getLogger("gradtape")
 
 
 class name_scope:  # noqa: N801 - TensorFlow's name

@@ -23,8 +23,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 import gradtape as gt  # noqa: E402
 
 NAMESPACES = [("gt", gt), ("gt.math", gt.math), ("gt.linalg", gt.linalg), ("gt.nn", gt.nn),
-              ("gt.random", getattr(gt, "random", None))]
-# Ops whose outputs are integers, booleans or constants: no gradient by design, as in TensorFlow.
+              ("gt.random", getattr(gt, "random", None)), ("gt.signal", gt.signal),
+              ("gt.image", gt.image)]
+# Ops whose outputs are integers, booleans or constants, or that TensorFlow gives no gradient
+# either (logm): no gradient by design.
 NO_GRADIENT = {
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
     "logical_or", "logical_xor", "logical_not", "is_nan", "is_inf", "is_finite", "argmax", "argmin",
@@ -35,7 +37,11 @@ NO_GRADIENT = {
     "sequence_mask", "truncatediv", "truncatemod", "count_nonzero", "in_top_k",
     "invert_permutation", "is_non_decreasing", "is_strictly_increasing", "zero_fraction", "rint",
     "shape_n", "broadcast_static_shape", "broadcast_dynamic_shape", "matrix_rank", "nextafter",
-    "ctc_greedy_decoder", "collapse_repeated", "ctc_unique_labels",
+    "ctc_greedy_decoder", "collapse_repeated", "ctc_unique_labels", "logm",
+    "required_space_to_batch_paddings", "compute_accidental_hits", "bitcast", "histogram_fixed_width_bins",
+    "hann_window", "hamming_window", "linear_to_mel_weight_matrix", "inverse_stft_window_fn",
+    "non_max_suppression", "uniform_candidate_sampler", "log_uniform_candidate_sampler",
+    "fixed_unigram_candidate_sampler", "learned_unigram_candidate_sampler", "all_candidate_sampler",
 }
 SKIP = {"Tensor", "Variable", "IndexedSlices", "GradientTape", "UnconnectedGradients",
         "custom_gradient", "recompute_grad", "Generator", "set_seed",
@@ -43,7 +49,8 @@ SKIP = {"Tensor", "Variable", "IndexedSlices", "GradientTape", "UnconnectedGradi
         "cond", "switch_case", "while_loop", "map_fn", "vectorized_map", "scan", "foldl", "foldr",
         "function", "print", "device", "is_tensor", "executing_eagerly", "ensure_shape",
         "get_static_value", "grad_pass_through", "numpy_function", "py_function", "no_op", "group",
-        "as_dtype"}
+        "as_dtype", "Assert", "assert_equal", "assert_greater", "assert_less", "assert_rank", "case",
+        "control_dependencies", "get_logger", "init_scope"}
 BEGIN, END = "<!-- op table begin -->", "<!-- op table end -->"
 
 
@@ -108,7 +115,8 @@ def render(ops, cover) -> str:
             lines.append(f"| `{prefix}.{name}` | composite | composite | - | - |")
     head = (f"{counts['verified']} ops with rules verified numerically by the op table (float64 "
             f"central differences in random directions), {counts['nograd']} without gradients by "
-            f"design (integer, boolean or constant outputs), {counts['other']} composites of "
+            f"design (integer, boolean or constant outputs, or no gradient in TensorFlow either), "
+            f"{counts['other']} composites of "
             "verified ops.\n\n")
     return head + "\n".join(lines) + "\n"
 

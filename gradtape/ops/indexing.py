@@ -471,7 +471,11 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     return wrap(np.where(hot, on, off).astype(dt))
 
 
-from .scatter import scatter_nd, tensor_scatter_nd_add, tensor_scatter_nd_sub, tensor_scatter_nd_update  # noqa: E402
+from .scatter import (  # noqa: E402
+    scatter_nd, tensor_scatter_nd_add, tensor_scatter_nd_max, tensor_scatter_nd_min, tensor_scatter_nd_sub,
+    tensor_scatter_nd_update,
+)
 
 __all__ = ["gather", "gather_nd", "slice", "strided_slice", "boolean_mask", "one_hot",
-           "scatter_nd", "tensor_scatter_nd_update", "tensor_scatter_nd_add", "tensor_scatter_nd_sub"]
+           "scatter_nd", "tensor_scatter_nd_update", "tensor_scatter_nd_add", "tensor_scatter_nd_sub",
+           "tensor_scatter_nd_max", "tensor_scatter_nd_min"]

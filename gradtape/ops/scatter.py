@@ -1,5 +1,5 @@
-"""Scatters: ``scatter_nd``, ``tensor_scatter_nd_update``, ``tensor_scatter_nd_add`` and
-``tensor_scatter_nd_sub``.
+"""Scatters: ``scatter_nd``, ``tensor_scatter_nd_update``, ``tensor_scatter_nd_add``,
+``tensor_scatter_nd_sub``, ``tensor_scatter_nd_max`` and ``tensor_scatter_nd_min``.
 
 ``indices`` have TensorFlow's ``gather_nd`` layout: the last axis holds one coordinate per
 leading dimension of the target. ``scatter_nd`` is the ``index_add`` primitive of
@@ -170,4 +170,87 @@ def tensor_scatter_nd_sub(tensor: Any, indices: Any, updates: Any, name: str | N
     return subtract(t, scatter_nd(idx, u, t.shape))
 
 
-__all__ = ["scatter_nd", "tensor_scatter_nd_update", "tensor_scatter_nd_add", "tensor_scatter_nd_sub"]
+def _minmax_fwd(tensor, updates, index, kind):
+    out = np.array(tensor, copy=True)
+    (np.maximum if kind == "max" else np.minimum).at(out, index, updates)
+    return out
+
+
+def _minmax_weights(m, ans, tensor, updates, index):
+    """TensorFlow's ``_TensorScatterMinOrMaxGrad`` indicators: where the tensor and each update
+    equal the output, and how many of them do at each position (at least 1)."""
+    dt = ans.dtype
+    x_ind = m.cast(m.equal(tensor, ans), dtype=dt)
+    y_ind = m.cast(m.equal(updates, m.getitem(ans, index=index)), dtype=dt)
+    return x_ind, y_ind, x_ind + m.index_add(y_ind, index=index, shape=tuple(tensor.shape))
+
+
+def _minmax_vjp_tensor(m, g, ans, tensor, updates, index, kind):
+    x_ind, _, count = _minmax_weights(m, ans, tensor, updates, index)
+    return g * x_ind / count
+
+
+def _minmax_vjp_updates(m, g, ans, tensor, updates, index, kind):
+    _, y_ind, count = _minmax_weights(m, ans, tensor, updates, index)
+    return _getitem_batched(m, g / count, index, batch_ndim(g, ans)) * y_ind
+
+
+def _minmax_jvp_tensor(m, t, ans, tensor, updates, index, kind):
+    x_ind, _, count = _minmax_weights(m, ans, tensor, updates, index)
+    return t * x_ind / count
+
+
+def _minmax_jvp_updates(m, t, ans, tensor, updates, index, kind):
+    _, y_ind, count = _minmax_weights(m, ans, tensor, updates, index)
+    return m.index_add(t * y_ind, index=index, shape=tuple(tensor.shape)) / count
+
+
+_tensor_scatter_minmax = primitive(
+    "tensor_scatter_nd_minmax", _minmax_fwd, vjp=(_minmax_vjp_tensor, _minmax_vjp_updates),
+    jvp=(_minmax_jvp_tensor, _minmax_jvp_updates), save_args=(0, 1), save_out=True)
+
+
+def _scatter_minmax(op: str, kind: str, tensor, indices, updates) -> Tensor:
+    t, idx, u = _scatter_args(op, tensor, indices, updates)
+    if t.dtype.kind not in "iuf":
+        raise TypeError(f"{op}: tensor must be a real (integer or float) tensor, got dtype {t.dtype.name}")
+    if idx.shape[-1] == 0:
+        raise ValueError(f"{op}: indices.shape[-1] must be >= 1 (each index needs a coordinate)")
+    index = _nd_index(idx, t.shape, 0, op, "tensor")
+    return bind(_tensor_scatter_minmax, t, u, index=index, kind=kind)
+
+
+def tensor_scatter_nd_max(tensor: Any, indices: Any, updates: Any, name: str | None = None) -> Tensor:
+    """``tensor`` with each element (or slice) at ``indices`` replaced by its maximum with the
+    updates there (repeated coordinates take the maximum of all), as
+    ``tf.tensor_scatter_nd_max``.
+
+    Gradients are TensorFlow's: at each position the gradient goes to whichever of the tensor
+    and the updates equal the result, split equally when several of them tie.
+
+    >>> import gradtape as gt
+    >>> t = gt.constant([0, 0, 0, 0, 0, 0, 0, 0])
+    >>> gt.tensor_scatter_nd_max(t, [[4], [3], [1], [7]], [9, 10, 11, 12]).numpy()
+    array([ 0, 11,  0, 10,  9,  0,  0, 12], dtype=int32)
+    """
+    return _scatter_minmax("tensor_scatter_nd_max", "max", tensor, indices, updates)
+
+
+def tensor_scatter_nd_min(tensor: Any, indices: Any, updates: Any, name: str | None = None) -> Tensor:
+    """``tensor`` with each element (or slice) at ``indices`` replaced by its minimum with the
+    updates there (repeated coordinates take the minimum of all), as
+    ``tf.tensor_scatter_nd_min``.
+
+    Gradients are TensorFlow's: at each position the gradient goes to whichever of the tensor
+    and the updates equal the result, split equally when several of them tie.
+
+    >>> import gradtape as gt
+    >>> t = gt.constant([0, 0, 0, 0, 0, 0, 0, 0])
+    >>> gt.tensor_scatter_nd_min(t, [[4], [3], [1], [7]], [-9, -10, -11, -12]).numpy()
+    array([  0, -11,   0, -10,  -9,   0,   0, -12], dtype=int32)
+    """
+    return _scatter_minmax("tensor_scatter_nd_min", "min", tensor, indices, updates)
+
+
+__all__ = ["scatter_nd", "tensor_scatter_nd_update", "tensor_scatter_nd_add", "tensor_scatter_nd_sub",
+           "tensor_scatter_nd_max", "tensor_scatter_nd_min"]

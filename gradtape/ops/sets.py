@@ -1,5 +1,6 @@
 """Finding, counting and locating values: ``unique``, ``unique_with_counts``, ``searchsorted``,
-``histogram_fixed_width`` and ``unravel_index``, as in TensorFlow.
+``histogram_fixed_width``, ``histogram_fixed_width_bins`` and ``unravel_index``, as in
+TensorFlow.
 
 Their outputs are indices and counts, so none has a gradient (as in TensorFlow): each computes
 on NumPy values and returns new tensors that no tape records, so a tape's gradient for their
@@ -128,21 +129,8 @@ def searchsorted(sorted_sequence: Any, values: Any, side: str = "left", out_type
     return wrap(out.reshape(v.shape))
 
 
-def histogram_fixed_width(values: Any, value_range: Any, nbins: Any = 100, dtype: Any = int32,
-                          name: str | None = None) -> Tensor:
-    """Counts of ``values`` in ``nbins`` equal-width bins spanning ``value_range = [lo, hi]``,
-    as ``tf.histogram_fixed_width``.
-
-    Values below ``lo`` count in the first bin and values at or above ``hi`` in the last, as in
-    TensorFlow. ``values`` may have any shape; the result is 1-D of length ``nbins`` with dtype
-    ``dtype`` (int32 or int64). No gradient.
-
-    >>> import gradtape as gt
-    >>> gt.histogram_fixed_width([-1.0, 0.0, 1.5, 2.0, 5.0, 15.0], [0.0, 5.0], nbins=5).numpy()
-    array([2, 1, 1, 0, 2], dtype=int32)
-    """
-    op = "histogram_fixed_width"
-    dt = _index_dtype(dtype, op, "dtype")
+def _histogram_args(op: str, values, value_range, nbins) -> tuple:
+    """``(flat values, lo, hi, nbins)`` of a fixed-width histogram, checked."""
     v = _array(values)
     if v.dtype.kind not in "iuf":
         raise TypeError(f"{op}: values must be integers or floats, got dtype {v.dtype.name}")
@@ -168,6 +156,25 @@ def histogram_fixed_width(values: Any, value_range: Any, nbins: Any = 100, dtype
     if v.dtype.kind == "f" and np.isnan(flat).any():
         raise ValueError(f"{op}: values contain NaN, which falls in no bin; drop the NaNs first "
                          "(e.g. with gt.boolean_mask(values, ~gt.math.is_nan(values)))")
+    return flat, lo, hi, n
+
+
+def histogram_fixed_width(values: Any, value_range: Any, nbins: Any = 100, dtype: Any = int32,
+                          name: str | None = None) -> Tensor:
+    """Counts of ``values`` in ``nbins`` equal-width bins spanning ``value_range = [lo, hi]``,
+    as ``tf.histogram_fixed_width``.
+
+    Values below ``lo`` count in the first bin and values at or above ``hi`` in the last, as in
+    TensorFlow. ``values`` may have any shape; the result is 1-D of length ``nbins`` with dtype
+    ``dtype`` (int32 or int64). No gradient.
+
+    >>> import gradtape as gt
+    >>> gt.histogram_fixed_width([-1.0, 0.0, 1.5, 2.0, 5.0, 15.0], [0.0, 5.0], nbins=5).numpy()
+    array([2, 1, 1, 0, 2], dtype=int32)
+    """
+    op = "histogram_fixed_width"
+    dt = _index_dtype(dtype, op, "dtype")
+    flat, lo, hi, n = _histogram_args(op, values, value_range, nbins)
     if n == 1:
         return wrap(np.array([flat.size], dt))
     lo64, hi64 = float(lo), float(hi)
@@ -175,6 +182,34 @@ def histogram_fixed_width(values: Any, value_range: Any, nbins: Any = 100, dtype
     pos = (np.clip(flat, lo, hi).astype(np.float64) - lo64) / step
     bins = np.minimum(pos, n - 1).astype(np.int64)
     return wrap(np.bincount(bins, minlength=n).astype(dt))
+
+
+def histogram_fixed_width_bins(values: Any, value_range: Any, nbins: Any = 100, dtype: Any = int32,
+                               name: str | None = None) -> Tensor:
+    """The bin index of each element of ``values`` among ``nbins`` equal-width bins spanning
+    ``value_range = [lo, hi]``, as ``tf.histogram_fixed_width_bins``.
+
+    Computed as TensorFlow does: ``floor(nbins * (values - lo) / (hi - lo))`` in the values'
+    float dtype (float64 for integer values), clamped to ``[0, nbins - 1]``, so values below
+    ``lo`` go to bin 0 and values at or above ``hi`` to the last bin, as in
+    :func:`histogram_fixed_width`. The result has the shape of ``values`` and is int32 whatever
+    ``dtype`` says (TensorFlow ignores ``dtype`` too). No gradient.
+
+    >>> import gradtape as gt
+    >>> gt.histogram_fixed_width_bins([-1.0, 0.0, 1.5, 2.0, 5.0, 15.0], [0.0, 5.0], nbins=5).numpy()
+    array([0, 0, 1, 2, 4, 4], dtype=int32)
+    """
+    op = "histogram_fixed_width_bins"
+    as_dtype(dtype)
+    shape = _array(values).shape
+    flat, lo, hi, n = _histogram_args(op, values, value_range, nbins)
+    ft = flat.dtype if flat.dtype.kind == "f" else np.dtype(np.float64)
+    lo_f, hi_f = np.asarray(lo).astype(ft), np.asarray(hi).astype(ft)
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = (flat.astype(ft) - lo_f) / (hi_f - lo_f)
+        idx = np.floor(ft.type(n) * scaled)
+    idx = np.clip(idx, 0, n - 1).astype(np.int32)
+    return wrap(idx.reshape(shape))
 
 
 def unravel_index(indices: Any, dims: Any, name: str | None = None) -> Tensor:
@@ -217,4 +252,5 @@ def unravel_index(indices: Any, dims: Any, name: str | None = None) -> Tensor:
     return wrap(np.stack(np.unravel_index(idx, shape), axis=0).astype(idx.dtype))
 
 
-__all__ = ["unique", "unique_with_counts", "searchsorted", "histogram_fixed_width", "unravel_index"]
+__all__ = ["unique", "unique_with_counts", "searchsorted", "histogram_fixed_width", "histogram_fixed_width_bins",
+           "unravel_index"]

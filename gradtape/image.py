@@ -1,0 +1,3 @@
+"""``gt.image``: resizing, flips, crops, color and quality measures, as ``tf.image``."""
+
+from .ops.image import *  # noqa: F401,F403
