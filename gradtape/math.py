@@ -11,3 +11,4 @@ from .ops.segment import *  # noqa: F401,F403
 from .ops.special import *  # noqa: F401,F403
 from .ops.special_functions import *  # noqa: F401,F403
 from .ops.nn import l2_normalize, log_softmax, softmax  # noqa: F401
+from . import math_special as special  # noqa: E402,F401  (tf.math.special)

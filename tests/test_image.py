@@ -130,7 +130,7 @@ def test_per_image_standardization():
     flat = gt.image.per_image_standardization(gt.ones((2, 2, 1))).numpy()
     np.testing.assert_array_equal(flat, np.zeros((2, 2, 1)))  # a uniform image: no division by 0
     u8 = gt.image.per_image_standardization(gt.constant(np.full((2, 2, 1), 7, np.uint8)))
-    assert u8.dtype == np.uint8
+    assert u8.dtype == np.float32  # TensorFlow returns float32 for every non-float64 dtype
 
 
 # -- dtype conversions -----------------------------------------------------------------------------
@@ -334,3 +334,48 @@ def test_random_brightness_range():
 def test_errors(call, exc, msg):
     with pytest.raises(exc, match=msg):
         call()
+
+
+# -- regressions against TensorFlow's values --------------------------------------------------------
+def test_per_image_standardization_returns_float32_without_rescaling():
+    # TensorFlow's values: integers are cast (not scaled to [0, 1]) and the result is float32
+    y = gt.image.per_image_standardization(gt.constant([[[0], [51]], [[102], [255]]], gt.uint8))
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.numpy().ravel(), [-1.0690449, -0.5345225, 0.0, 1.6035675], atol=1e-6)
+    h = gt.image.per_image_standardization(gt.constant([[[1.0, 2.0]], [[3.0, 4.0]]], gt.float16))
+    assert h.dtype == np.float32
+    np.testing.assert_allclose(h.numpy().ravel(), [-1.3416407, -0.4472136, 0.4472136, 1.3416407],
+                               atol=1e-6)
+
+
+def test_per_image_standardization_gradient_of_a_constant_image():
+    c = gt.fill((1, 2, 2, 1), 3.0)
+    with gt.GradientTape() as tape:
+        tape.watch(c)
+        y = gt.image.per_image_standardization(c)
+        loss = gt.reduce_sum(y * gt.reshape(gt.constant([1.0, 2.0, 3.0, 5.0]), (1, 2, 2, 1)))
+    # TensorFlow's values (finite: the zero stddev gets no gradient)
+    np.testing.assert_array_equal(y.numpy().ravel(), [0.0, 0.0, 0.0, 0.0])
+    np.testing.assert_allclose(tape.gradient(loss, c).numpy().ravel(), [-3.5, -1.5, 0.5, 4.5], atol=1e-5)
+
+
+def test_convert_image_dtype_saturates_like_tensorflow():
+    # TensorFlow's values: float16's scale for uint16 is inf, clipped to float16's max 65504;
+    # float32 rounds 2**31 - 1 up, so the int32 limit is the float32 just below it
+    h = gt.constant([0.5, 1.0], gt.float16)
+    np.testing.assert_array_equal(gt.image.convert_image_dtype(h, gt.uint16, saturate=True).numpy(),
+                                  [65504, 65504])
+    np.testing.assert_array_equal(
+        gt.image.convert_image_dtype(gt.constant([0.5, 1.0, 1.5]), gt.int32, saturate=True).numpy(),
+        [1073741824, 2147483520, 2147483520])
+    np.testing.assert_array_equal(
+        gt.image.convert_image_dtype(gt.constant([0.0, 0.5, 1.0], gt.float16), gt.int16,
+                                     saturate=True).numpy(), [0, 16384, 32752])
+
+
+def test_psnr_accepts_images_of_different_dtypes():
+    a = np.linspace(0, 1, 12, dtype=np.float32).reshape(2, 2, 3)
+    out = gt.image.psnr(gt.constant(a), gt.constant(a.astype(np.float64) * 0.9), 1.0)
+    # TensorFlow's value (both images are converted to float32)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out.numpy(), 24.578161, rtol=1e-5)

@@ -41,11 +41,13 @@ def test_dynamic_stitch_tensorflow_examples():
     np.testing.assert_allclose(gt.dynamic_stitch(idx, parts).numpy(), [1.1, -1., 6.2, 5.3, -1., 8.4], rtol=1e-6)
 
 
-def test_dynamic_stitch_last_wins_and_only_it_gets_gradient():
+def test_dynamic_stitch_last_wins_and_every_value_gets_gradient():
     merged = gt.dynamic_stitch([[0, 1], [1]], [gt.constant([1.0, 2.0]), gt.constant([3.0])])
     assert merged.numpy().tolist() == [1.0, 3.0]
     ga, gb = _grads(lambda a, b: gt.dynamic_stitch([[0, 1], [1]], [a, b]) * [5.0, 7.0], [1.0, 2.0], [3.0])
-    assert ga.numpy().tolist() == [5.0, 0.0] and gb.numpy().tolist() == [7.0]
+    # TensorFlow's values: the gradient is a gather of the cotangent, so the overwritten a[1]
+    # gets 7 as well
+    assert ga.numpy().tolist() == [5.0, 7.0] and gb.numpy().tolist() == [7.0]
 
 
 def test_dynamic_partition_stitch_errors():
@@ -80,6 +82,15 @@ def test_space_to_batch_tensorflow_examples():
                                                  [0, 5, 7], [0, 13, 15], [0, 6, 8], [0, 14, 16]]
     assert np.array_equal(gt.batch_to_space(y4, [2, 2], [[0, 0], [2, 0]]).numpy(), x4.numpy())
     assert np.array_equal(gt.batch_to_space(y, 2, [[0, 0], [0, 0]]).numpy(), x.numpy())
+
+
+def test_space_to_batch_names_under_nn():
+    # tf.nn.space_to_batch and tf.nn.batch_to_space are the top-level functions
+    assert gt.nn.space_to_batch is gt.space_to_batch and gt.nn.batch_to_space is gt.batch_to_space
+    x = gt.reshape(gt.range(4.0), (1, 2, 2, 1))
+    y = gt.nn.space_to_batch(x, [2, 2], [[0, 0], [0, 0]])
+    assert y.numpy().ravel().tolist() == [0.0, 1.0, 2.0, 3.0] and y.shape == (4, 1, 1, 1)
+    assert gt.nn.batch_to_space(y, [2, 2], [[0, 0], [0, 0]]).numpy().tolist() == x.numpy().tolist()
 
 
 def test_required_space_to_batch_paddings():
@@ -159,6 +170,19 @@ def test_nce_loss_global_seed_and_gradients():
     gw, gb, gx = tape.gradient(loss, [w, b, x])
     assert gw is not None and gb is not None and gx.shape == (3, 3)
     assert np.count_nonzero(gt.convert_to_tensor(gb).numpy()) <= 8  # only looked-up classes
+
+
+def test_sampled_losses_take_log_of_float64_counts_in_float64():
+    w = np.arange(12, dtype=np.float64).reshape(4, 3) / 10
+    b = np.array([0.1, -0.2, 0.3, 0.0])
+    x = np.array([[1.0, -1.0, 0.5], [0.2, 0.3, -0.4]])
+    labels = [[0], [2]]
+    sv = (np.array([1, 3]), np.array([[0.3], [0.7]]), np.array([0.45, 0.9]))  # float64 counts
+    # TensorFlow's values for these inputs
+    np.testing.assert_allclose(gt.nn.sampled_softmax_loss(w, b, labels, x, 2, 4, sampled_values=sv).numpy(),
+                               [0.7162911965540407, 0.9200226943581169], rtol=1e-13)
+    np.testing.assert_allclose(gt.nn.nce_loss(w, b, labels, x, 2, 4, sampled_values=sv).numpy(),
+                               [2.384911760114091, 2.206497863551463], rtol=1e-13)
 
 
 def test_sampled_loss_errors():

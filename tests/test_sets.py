@@ -278,9 +278,23 @@ def test_truncatemod_floats_match_fmod(dtype):
     assert np.isnan(gt.math.truncatemod(gt.constant([1.0]), 0.0).numpy()).all()  # fmod by 0.0 is NaN
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_truncatediv_floats_round_toward_zero(dtype):
+    # TensorFlow's values: tf.truncatediv([7.5, -7.5, 3, 1, -1, 0, inf], [2, 2, -2, 0, 0, 0, 2])
+    x = gt.constant(np.array([7.5, -7.5, 3.0, 1.0, -1.0, 0.0, np.inf], dtype))
+    y = gt.constant(np.array([2.0, 2.0, -2.0, 0.0, 0.0, 0.0, 2.0], dtype))
+    got = gt.math.truncatediv(x, y)
+    assert got.dtype == dtype
+    np.testing.assert_array_equal(got.numpy(), [3.0, -3.0, -1.0, np.inf, -np.inf, np.nan, np.inf])
+    v = gt.Variable(np.array([7.5, -7.5], dtype))
+    with gt.GradientTape() as tape:
+        q = gt.truncatediv(v, 2.0)
+    assert tape.gradient(q, v) is None  # no gradient, as in TensorFlow
+
+
 def test_truncatediv_and_truncatemod_errors():
-    with pytest.raises(TypeError, match="truncatediv: x and y must be integers .*gt.divide.*got dtype float32"):
-        gt.math.truncatediv(gt.constant([1.0]), 2.0)
+    with pytest.raises(TypeError, match="truncatediv: x and y must be integers or floats .*got dtype bool"):
+        gt.math.truncatediv(gt.constant([True]), gt.constant([True]))
     with pytest.raises(ValueError, match="truncatediv: integer division by zero"):
         gt.math.truncatediv(gt.constant([1, 2]), gt.constant([1, 0]))
     with pytest.raises(ValueError, match="truncatemod: integer division by zero"):
@@ -419,3 +433,10 @@ def test_realdiv_scalar_mul_and_scatter_sub_errors():
         gt.saturate_cast([1.0], gt.bool)
     with pytest.raises(TypeError, match="saturate_cast: value has dtype bool, which has no numeric range"):
         gt.saturate_cast([True], gt.int32)
+
+
+def test_saturate_cast_sends_infinities_of_a_narrow_float_to_the_ends():
+    # float16's range lies inside uint16's and int32's: only inf and -inf need clamping
+    x = gt.constant([1.0, np.inf, -5.0, -np.inf], dtype=gt.float16)
+    assert gt.saturate_cast(x, gt.uint16).numpy().tolist() == [1, 65504, 0, 0]
+    assert gt.saturate_cast(x, gt.int32).numpy().tolist() == [1, 65504, -5, -65504]

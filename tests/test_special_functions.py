@@ -231,14 +231,17 @@ def test_bessel_derivatives_at_zero():
 
 
 def test_tensorflow_gradient_semantics():
-    # betainc: x only; zeta: q only; nextafter: none
+    # betainc: x only; zeta: q only; nextafter: x1 (as the identity) and zeros for x2
     ga, gb, gx = grads(gt.math.betainc, [2.0], [3.0], [0.4])
     assert ga is None and gb is None
     assert gx.numpy()[0] == pytest.approx(0.4 * 0.6 ** 2 * 12)  # x^(a-1) (1-x)^(b-1) / B(2, 3)
     gx, gq = grads(gt.math.zeta, [2.0], [1.0])
     assert gx is None
     assert gq.numpy()[0] == pytest.approx(-2 * sp.zeta(3.0, 1.0), rel=1e-14)
-    assert grads(gt.math.nextafter, [1.0], [2.0]) == [None, None]
+    # nextafter: TensorFlow's values for x1 = [1, 2], x2 = [[3], [0]]: ones (summed over the
+    # broadcast) for x1 and zeros for x2
+    g1, g2 = grads(gt.math.nextafter, [1.0, 2.0], [[3.0], [0.0]])
+    assert g1.numpy().tolist() == [2.0, 2.0] and g2.numpy().tolist() == [[0.0], [0.0]]
     # igamma's gradient for x is the gamma density; igammac's its negative
     ga, gx = grads(gt.math.igamma, [2.0], [3.0])
     assert gx.numpy()[0] == pytest.approx(3.0 * math.exp(-3.0), rel=1e-14)

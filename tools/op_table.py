@@ -24,7 +24,7 @@ import gradtape as gt  # noqa: E402
 
 NAMESPACES = [("gt", gt), ("gt.math", gt.math), ("gt.linalg", gt.linalg), ("gt.nn", gt.nn),
               ("gt.random", getattr(gt, "random", None)), ("gt.signal", gt.signal),
-              ("gt.image", gt.image)]
+              ("gt.image", gt.image), ("gt.sparse", gt.sparse)]
 # Ops whose outputs are integers, booleans or constants, or that TensorFlow gives no gradient
 # either (logm): no gradient by design.
 NO_GRADIENT = {
@@ -36,12 +36,13 @@ NO_GRADIENT = {
     "unique", "unique_with_counts", "searchsorted", "histogram_fixed_width", "unravel_index",
     "sequence_mask", "truncatediv", "truncatemod", "count_nonzero", "in_top_k",
     "invert_permutation", "is_non_decreasing", "is_strictly_increasing", "zero_fraction", "rint",
-    "shape_n", "broadcast_static_shape", "broadcast_dynamic_shape", "matrix_rank", "nextafter",
+    "shape_n", "broadcast_static_shape", "broadcast_dynamic_shape", "matrix_rank",
     "ctc_greedy_decoder", "collapse_repeated", "ctc_unique_labels", "logm",
     "required_space_to_batch_paddings", "compute_accidental_hits", "bitcast", "histogram_fixed_width_bins",
     "hann_window", "hamming_window", "linear_to_mel_weight_matrix", "inverse_stft_window_fn",
     "non_max_suppression", "uniform_candidate_sampler", "log_uniform_candidate_sampler",
     "fixed_unigram_candidate_sampler", "learned_unigram_candidate_sampler", "all_candidate_sampler",
+    "to_indicator",
 }
 SKIP = {"Tensor", "Variable", "IndexedSlices", "GradientTape", "UnconnectedGradients",
         "custom_gradient", "recompute_grad", "Generator", "set_seed",
@@ -50,7 +51,7 @@ SKIP = {"Tensor", "Variable", "IndexedSlices", "GradientTape", "UnconnectedGradi
         "function", "print", "device", "is_tensor", "executing_eagerly", "ensure_shape",
         "get_static_value", "grad_pass_through", "numpy_function", "py_function", "no_op", "group",
         "as_dtype", "Assert", "assert_equal", "assert_greater", "assert_less", "assert_rank", "case",
-        "control_dependencies", "get_logger", "init_scope"}
+        "control_dependencies", "get_logger", "init_scope", "SparseTensor"}
 BEGIN, END = "<!-- op table begin -->", "<!-- op table end -->"
 
 

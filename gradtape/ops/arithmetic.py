@@ -125,16 +125,20 @@ def _int_pair(op: str, x, y, kinds: str, what: str):
 
 def truncatediv(x: Any, y: Any, name: str | None = None) -> Tensor:
     """Elementwise integer division rounding toward zero (C semantics: ``-7 / 5 = -1``), as
-    ``tf.truncatediv``. Integers only, as in TensorFlow; no gradient.
+    ``tf.truncatediv``. Integers and floats, as in TensorFlow (a float quotient is
+    ``trunc(x / y)``, with IEEE infinities and NaN for a zero divisor); no gradient.
 
     >>> import gradtape as gt
     >>> gt.math.truncatediv(gt.constant([7, -7, 7, -7]), gt.constant([5, 5, -5, -5])).numpy()
     array([ 1, -1, -1,  1], dtype=int32)
+    >>> gt.math.truncatediv(gt.constant([7.5, -7.5]), 2.0).numpy()
+    array([ 3., -3.], dtype=float32)
     """
     op = "truncatediv"
-    xa, ya = _int_pair(op, x, y, "iu", "integers (for floats use gt.divide, or gt.math.floordiv to "
-                       "round down)")
+    xa, ya = _int_pair(op, x, y, "iuf", "integers or floats (use gt.math.floordiv to round down)")
     with np.errstate(all="ignore"):
+        if xa.dtype.kind == "f":
+            return wrap(np.asarray(np.trunc(np.true_divide(xa, ya)), dtype=xa.dtype))
         q = np.floor_divide(xa, ya)
         if xa.dtype.kind == "i":
             q = q + ((q * ya != xa) & ((xa < 0) != (ya < 0))).astype(q.dtype)

@@ -133,10 +133,11 @@ def _bound(limit, in_dt: np.dtype) -> np.ndarray:
 
 def _clamp(x: Tensor, in_dt: np.dtype, out_real: np.dtype) -> Tensor:
     (ilo, ihi), (olo, ohi) = _range(in_dt), _range(out_real)
-    if ilo < olo:
-        x = maximum(x, _bound(olo, in_dt))
-    if ihi > ohi:
-        x = minimum(x, _bound(ohi, in_dt))
+    to_int = in_dt.kind == "f" and out_real.kind in "iu"  # infinities must land on the ends too
+    if ilo < olo or to_int:
+        x = maximum(x, _bound(max(olo, ilo), in_dt))
+    if ihi > ohi or to_int:
+        x = minimum(x, _bound(min(ohi, ihi), in_dt))
     return x
 
 

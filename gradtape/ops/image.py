@@ -505,8 +505,21 @@ def convert_image_dtype(image, dtype, saturate: bool = False, name=None) -> Tens
         return cast(x, dt)
     if src.kind in "iu":
         return cast(x, dt) * wrap(np.asarray(1.0 / np.iinfo(src).max, dt))
-    scaled = x * wrap(np.asarray(np.iinfo(dt).max + 0.5, src))
-    return saturate_cast(scaled, dt) if saturate else cast(scaled, dt)
+    with np.errstate(over="ignore"):  # float16's scale is inf for types wider than 16 bits
+        scale = np.asarray(np.iinfo(dt).max + 0.5, src)
+    scaled = x * wrap(scale)
+    if not saturate:
+        return cast(scaled, dt)
+    # TensorFlow's saturate_cast: clip (in the source dtype) to the range both dtypes hold, a step
+    # inside where rounding the limit overshoots it (a float16 image's 1.0, scaled to inf,
+    # becomes 65504 in uint16; float32's 2**31 - 1 rounds up, so int32 gets 2147483520)
+    ft, it = np.finfo(src), np.iinfo(dt)
+    lo, hi = src.type(max(float(ft.min), it.min)), src.type(min(float(ft.max), it.max))
+    if float(lo) < it.min:
+        lo = np.nextafter(lo, src.type(0))
+    if float(hi) > it.max:
+        hi = np.nextafter(hi, src.type(0))
+    return cast(clip_by_value(scaled, wrap(np.asarray(lo, src)), wrap(np.asarray(hi, src))), dt)
 
 
 # -- colour adjustments ------------------------------------------------------------------------
@@ -659,20 +672,25 @@ def adjust_saturation(image, saturation_factor, name=None) -> Tensor:
 
 def per_image_standardization(image) -> Tensor:
     """Each image scaled to mean 0 and variance 1: ``(x - mean) / max(stddev, 1 / sqrt(N))``
-    over its N values.
+    over its N values. The result is float32 (float64 for float64 images); other dtypes are
+    cast to float32 first, without rescaling (as TensorFlow).
 
     >>> import gradtape as gt
     >>> gt.image.per_image_standardization(gt.constant([[[1.0], [3.0]]]))[..., 0].numpy()
     array([[-1.,  1.]], dtype=float32)
+    >>> gt.image.per_image_standardization(gt.constant([[[0], [255]]], gt.uint8))[..., 0].numpy()
+    array([[-1.,  1.]], dtype=float32)
     """
     x = _at_least3(image, "per_image_standardization")
-    f = _working_float(x)
+    f = x if x.dtype == np.float64 else cast(x, np.float32)
     n = int(np.prod(f.shape[-3:]))
     mean = reduce_mean(f, axis=[-3, -2, -1], keepdims=True)
     centred = f - mean
-    std = sqrt(reduce_mean(square(centred), axis=[-3, -2, -1], keepdims=True))
-    out = centred / maximum(std, wrap(np.asarray(1.0 / math.sqrt(max(n, 1)), f.dtype)))
-    return convert_image_dtype(out, x.dtype, saturate=True)
+    var = reduce_mean(square(centred), axis=[-3, -2, -1], keepdims=True)
+    # a constant image has no variance: its stddev gets no gradient (not 0 * inf = nan)
+    flat = np.asarray(var._value) == 0
+    std = where(flat, 0.0 * var, sqrt(where(flat, 1.0 + 0.0 * var, var)))
+    return centred / maximum(std, wrap(np.asarray(1.0 / math.sqrt(max(n, 1)), f.dtype)))
 
 
 _GRAY = (0.2989, 0.5870, 0.1140)
@@ -1002,9 +1020,15 @@ def _pair_images(a, b, op: str) -> tuple[Tensor, Tensor]:
     except ValueError:
         raise ValueError(f"{op}: the batch dimensions of shapes {tuple(x.shape)} and "
                          f"{tuple(y.shape)} do not broadcast") from None
+    return x, y
+
+
+def _float_pair(x: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
+    """Both images as floats (integers scaled to [0, 1]), in one dtype: float32 unless both are
+    float64 (TensorFlow converts both to float32)."""
+    x, y = _working_float(x), _working_float(y)
     if x.dtype != y.dtype:
-        raise TypeError(f"{op}: both images must have the same dtype, got {x.dtype.name} and "
-                        f"{y.dtype.name}")
+        x, y = cast(x, np.float32), cast(y, np.float32)
     return x, y
 
 
@@ -1025,7 +1049,7 @@ def psnr(a, b, max_val, name=None) -> Tensor:
     """
     x, y = _pair_images(a, b, "psnr")
     mv = _float_max_val(max_val, x.dtype)
-    x, y = _working_float(x), _working_float(y)
+    x, y = _float_pair(x, y)
     mse = reduce_mean(square(x - y), axis=[-3, -2, -1])
     ln10 = math.log(10.0)
     return 20.0 * log(cast(mv, x.dtype)) / ln10 - (10.0 / ln10) * log(mse)
@@ -1065,7 +1089,7 @@ def ssim(img1, img2, max_val, filter_size: int = 11, filter_sigma: float = 1.5, 
         raise ValueError(f"{op}: the images' height and width ({h}, {w}) must be at least "
                          f"filter_size={fs}; give a smaller filter_size")
     mv = _float_max_val(max_val, x.dtype)
-    x, y = _working_float(x), _working_float(y)
+    x, y = _float_pair(x, y)
     mv = cast(mv, x.dtype)
     mh = _gauss_band(h, fs, float(filter_sigma), x.dtype)
     mw = _gauss_band(w, fs, float(filter_sigma), x.dtype)

@@ -377,10 +377,11 @@ def eig(tensor, name=None) -> tuple[Tensor, Tensor]:
     ``tensor @ v[..., :, i] = e[..., i] * v[..., :, i]``, as ``tf.linalg.eig``.
 
     Both outputs are complex (``complex64`` for ``float32``/``complex64`` input, ``complex128``
-    otherwise). TensorFlow documents no order; the eigenvalues come in the order of its CPU
-    kernel (Eigen's ``ComplexEigenSolver``): by increasing modulus, with ties (such as the
-    conjugate pairs of a real matrix) in LAPACK's order. The eigenvectors have unit norm and an
-    arbitrary phase. Gradients: see the module notes.
+    otherwise). TensorFlow documents no order; here the eigenvalues come by increasing modulus,
+    with ties (such as conjugate pairs) in LAPACK's order. That is the order of TensorFlow's CPU
+    kernel for complex input up to the order within ties; for real input its kernel keeps the
+    order of its own real Schur form, which is not reproduced, so compare eigenvalues as a set.
+    The eigenvectors have unit norm and an arbitrary phase. Gradients: see the module notes.
 
     >>> import gradtape as gt
     >>> e, v = gt.linalg.eig(gt.constant([[2.0, 0.0], [0.0, 3.0]]))

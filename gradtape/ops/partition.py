@@ -68,8 +68,9 @@ def dynamic_stitch(indices: Any, data: Any, name: str | None = None) -> Tensor:
 
     Each ``data[m].shape`` is ``indices[m].shape + constant``; the result has shape
     ``[max(indices) + 1] + constant``. Values are merged in order: when an index appears
-    several times, the last ``(m, i)`` wins (and only it gets a gradient, as in TensorFlow).
-    Rows no index names are zero. Differentiable with respect to ``data``.
+    several times, the last ``(m, i)`` wins. Rows no index names are zero. Differentiable with
+    respect to ``data``; as in TensorFlow, the gradient of each ``data[m]`` is the cotangent
+    gathered at ``indices[m]``, so an overwritten value gets a gradient too.
 
     >>> import gradtape as gt
     >>> gt.dynamic_stitch([[0, 2], [1, 2]], [gt.constant([1.0, 2.0]), gt.constant([3.0, 4.0])]).numpy()
@@ -106,11 +107,16 @@ def dynamic_stitch(indices: Any, data: Any, name: str | None = None) -> Tensor:
     zeros = wrap(np.zeros((rows,) + constant, xs[0].dtype))
     if not flat_idx.size:
         return zeros
+    from .._engine.primitive import bind
     from .array import concat, reshape
-    from .scatter import tensor_scatter_nd_update
+    from .indexing import _nd_index
+    from .scatter import _tensor_scatter_update
     pieces = [reshape(x, (i.size,) + constant) for i, x in zip(idx, xs) if i.size]
     values = pieces[0] if len(pieces) == 1 else concat(pieces, axis=0)
-    return tensor_scatter_nd_update(zeros, flat_idx[:, None], values)
+    index = _nd_index(flat_idx[:, None], tuple(zeros.shape), 0, op, "the result")
+    # keep=None: every data element gets the cotangent at its index, overwritten or not
+    # (TensorFlow's gradient is a gather of the cotangent for each indices[m])
+    return bind(_tensor_scatter_update, zeros, values, index=index, keep=None)
 
 
 __all__ = ["dynamic_partition", "dynamic_stitch"]

@@ -115,8 +115,11 @@ def _compute_sampled_logits(op, weights, biases, labels, inputs, num_sampled, nu
                          f"{int(num_sampled)}; they must agree")
     if sampled.size and (sampled.min() < 0 or sampled.max() >= num_classes):
         raise ValueError(f"{op}: the sampled candidates must be in [0, num_classes) = [0, {num_classes})")
-    true_count = np.asarray(to_array(sampled_values[1]), np.float64)
-    sampled_count = np.asarray(to_array(sampled_values[2]), np.float64)
+    # the counts keep their dtype (the samplers' float32, or float64 for float64 models): TensorFlow
+    # takes log(count) in it
+    true_count, sampled_count = (np.asarray(to_array(c)) for c in sampled_values[1:])
+    true_count, sampled_count = (c if c.dtype.kind == "f" else c.astype(np.float32)
+                                 for c in (true_count, sampled_count))
     if true_count.size != true.size or sampled_count.shape != (sampled.size,):
         raise ValueError(f"{op}: the expected counts in sampled_values must have shapes "
                          f"{list(true.shape)} and [{sampled.size}], got {list(true_count.shape)} and "
@@ -151,9 +154,8 @@ def _compute_sampled_logits(op, weights, biases, labels, inputs, num_sampled, nu
             sampled_logits = sampled_logits + wrap(dense)
     if subtract_log_q:
         with np.errstate(divide="ignore"):
-            true_logits = true_logits - wrap(np.log(true_count.astype(np.float32)).astype(dt)
-                                             .reshape(true.shape))
-            sampled_logits = sampled_logits - wrap(np.log(sampled_count.astype(np.float32)).astype(dt))
+            true_logits = true_logits - wrap(np.log(true_count).astype(dt).reshape(true.shape))
+            sampled_logits = sampled_logits - wrap(np.log(sampled_count).astype(dt))
     logits = concat([true_logits, sampled_logits], axis=1)
     out_labels = np.concatenate([np.full(true.shape, 1.0 / num_true, dt),
                                  np.zeros((true.shape[0], sampled.size), dt)], axis=1)

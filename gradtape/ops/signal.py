@@ -131,8 +131,8 @@ def _complex_input(x: TensorLike, op: str, rank: int) -> Tensor:
         t = x
     else:
         arr = to_array(x)
-        t = wrap(arr.astype(np.complex64) if op.startswith("irfft") and arr.dtype.kind in "iuf"
-                 else arr)
+        # TensorFlow converts real Python and NumPy values to complex64 (not real tensors)
+        t = wrap(arr.astype(np.complex64) if arr.dtype.kind in "biuf" else arr)
     if t.dtype.name not in ("complex64", "complex128"):
         hint = (f"; for a real signal use gt.signal.rfft{_DIM[rank]}, or convert it with "
                 "gt.cast(x, gt.complex64)") if not op.startswith("irfft") else \
@@ -494,7 +494,8 @@ def overlap_and_add(signal: TensorLike, frame_step: int, name: str | None = None
     """The sum of frames ``[..., frames, frame_length]`` placed every ``frame_step`` samples.
 
     The result has ``(frames - 1) * frame_step + frame_length`` samples; it undoes :func:`frame`
-    up to the number of frames that overlap at each sample.
+    up to the number of frames that overlap at each sample. A ``frame_step`` larger than
+    ``frame_length`` leaves zeros between the frames.
 
     >>> import gradtape as gt
     >>> gt.signal.overlap_and_add(gt.ones((3, 4)), 2).numpy()
@@ -507,9 +508,6 @@ def overlap_and_add(signal: TensorLike, frame_step: int, name: str | None = None
     frame_step = _int_arg(frame_step, "overlap_and_add", "frame_step", 1)
     outer = tuple(x.shape[:-2])
     frames, frame_length = x.shape[-2], x.shape[-1]
-    if frame_step > frame_length:
-        raise ValueError(f"overlap_and_add: frame_step ({frame_step}) must be less than or equal "
-                         f"to frame_length ({frame_length})")
     output_size = (frames - 1) * frame_step + frame_length
     segments = -(-frame_length // frame_step)
     r = len(outer)
@@ -562,7 +560,8 @@ def inverse_stft_window_fn(frame_step: int, forward_window_fn: Callable = hann_w
                            name: str | None = None) -> Callable:
     """A window function for :func:`inverse_stft` that undoes the weighting of ``forward_window_fn``.
 
-    The window is the forward window divided by the overlap-added squares of the forward window.
+    The window is the forward window divided by the overlap-added squares of the forward window
+    (0 where both are 0, as TensorFlow).
 
     >>> import gradtape as gt
     >>> fn = gt.signal.inverse_stft_window_fn(2)
@@ -580,7 +579,10 @@ def inverse_stft_window_fn(frame_step: int, forward_window_fn: Callable = hann_w
         denom = reshape(denom, (overlaps, frame_step))
         denom = reduce_sum(denom, 0, keepdims=True)
         denom = reshape(denom * np.ones((overlaps, 1), denom.dtype), (overlaps * frame_step,))
-        return forward / denom[:frame_length]
+        denom = denom[:frame_length]
+        # 0 where the window and the overlap-added squares both vanish (TensorFlow's 0 / 0)
+        safe = wrap(np.where(np.asarray(denom._value) == 0, 1, 0).astype(denom.dtype))
+        return forward / (denom + safe)
 
     return inverse_stft_window_fn_inner
 

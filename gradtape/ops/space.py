@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .._engine.tensor import Tensor, to_array, wrap
 from .array import reshape, transpose
+from .space_batch import batch_to_space, space_to_batch
 
 
 def _prepare(x, block_size, data_format, op: str):
@@ -82,4 +83,6 @@ def space_to_depth(input, block_size: int, data_format: str = "NHWC", name=None)
     return reshape(y, (n, b * b * c, h // b, w // b))
 
 
-__all__ = ["depth_to_space", "space_to_depth"]
+# tf.nn also exposes the space-to-batch pair (the same functions as tf.space_to_batch and
+# tf.batch_to_space); gt.nn re-exports this module's names.
+__all__ = ["depth_to_space", "space_to_depth", "space_to_batch", "batch_to_space"]

@@ -622,7 +622,10 @@ _zeta = primitive("zeta", _zeta_fwd,
                   vjp=(None, lambda m, g, ans, x, q: g * (-x * m.zeta(x + 1, q))),
                   jvp=(None, lambda m, t, ans, x, q: t * (-x * m.zeta(x + 1, q))),
                   save_out=False)
-_nextafter = primitive("nextafter", lambda x1, x2: np.nextafter(x1, x2), vjp=(None, None), jvp=(None, None))
+# TensorFlow's NextAfter gradient: the step is treated as the identity in x1 and constant in x2.
+_nextafter = primitive("nextafter", lambda x1, x2: np.nextafter(x1, x2),
+                       vjp=(lambda m, g, ans, x1, x2: g, lambda m, g, ans, x1, x2: m.zeros_like(g)),
+                       jvp=(lambda m, t, ans, x1, x2: t, lambda m, t, ans, x1, x2: m.zeros_like(t)))
 
 
 # -- argument checks --------------------------------------------------------------------------
@@ -836,7 +839,8 @@ def zeta(x: Any, q: Any, name: str | None = None) -> Tensor:
 
 def nextafter(x1: Any, x2: Any, name: str | None = None) -> Tensor:
     """Elementwise next representable value of ``x1`` (in its dtype) in the direction of ``x2``,
-    as C's ``nextafter`` (subnormal results included). No gradient, as in TensorFlow.
+    as C's ``nextafter`` (subnormal results included). The gradient is TensorFlow's: ones for
+    ``x1`` (the step is treated as the identity) and zeros for ``x2``.
 
     >>> import gradtape as gt
     >>> y = gt.math.nextafter(gt.constant([1.0, 1.0]), gt.constant([2.0, 0.0]))

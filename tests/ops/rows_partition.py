@@ -131,7 +131,10 @@ def _positive(rng, shape):
 
 
 _P2 = [[1, 0, 2], [2, 2, 0]]
-_ST_IDX = [[0, 4], [[1, 2], [4, 3]]]  # index 4 repeats: the later piece wins
+_ST_IDX = [[0, 4], [[1, 2], [5, 3]]]
+# index 4 repeats: the later piece wins, and (TensorFlow's gradient, a gather of the cotangent)
+# the overwritten value gets a gradient too, so reverse mode is not the derivative there
+_ST_IDX_REPEAT = [[0, 4], [[1, 2], [4, 3]]]
 
 ROWS = [
     Row("dynamic_partition", lambda x: gt.dynamic_partition(x, [1, 0, 1, 2, 0], 3),
@@ -140,6 +143,9 @@ ROWS = [
         lambda x: _partition_ref(x, _P2, 4), [((2, 3),), ((2, 3, 2),)]),
     Row("dynamic_stitch", lambda a, b: gt.dynamic_stitch(_ST_IDX, [a, b]),
         lambda a, b: _stitch_ref(_ST_IDX, [a, b]), [((2,), (2, 2)), ((2, 3), (2, 2, 3))]),
+    Row("dynamic_stitch_repeat", lambda a, b: gt.dynamic_stitch(_ST_IDX_REPEAT, [a, b]),
+        lambda a, b: _stitch_ref(_ST_IDX_REPEAT, [a, b]), [((2,), (2, 2)), ((2, 3), (2, 2, 3))],
+        modes=("fwd",)),
     Row("dynamic_stitch_gap", lambda a: gt.dynamic_stitch([[3, 0]], [a]),
         lambda a: _stitch_ref([[3, 0]], [a]), [((2, 2),)]),
     Row("space_to_batch_nd", lambda x: gt.space_to_batch_nd(x, [2, 3], [[1, 1], [2, 1]]),

@@ -68,4 +68,6 @@ ROWS = [
     Row("zeta_broadcast_x", lambda q: gt.math.zeta(const([1.5, 3.0, 6.0]), q), lambda q: sp.zeta([1.5, 3.0, 6.0], q),
         [((3,),), ((2, 3),), ((),)], domain=(0.3, 4.0)),
     Row("zeta_all_arguments", gt.math.zeta, sp.zeta, PAIRS, domain=(1.2, 4.0), modes=(), order=1),
+    # TensorFlow's gradient: ones for x1, zeros for x2 (the step to the next float is ignored)
+    Row("nextafter", gt.math.nextafter, np.nextafter, [((3,), (3,)), ((2, 2), ())]),
 ]
