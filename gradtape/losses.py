@@ -103,6 +103,9 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False, label_smoothi
                         axis: int = -1) -> Tensor:
     """Mean binary cross entropy over ``axis`` (the last) for probabilities or logits.
 
+    Probabilities are clipped to ``[1e-7, 1 - 1e-7]`` and their logarithms taken directly, as
+    in Keras: a prediction of exactly 0 for a label 1 costs ``-log(1e-7)`` (about 16.12).
+
     >>> import gradtape as gt
     >>> round(float(gt.losses.binary_crossentropy([1.0, 0.0], [0.5, 0.5])), 4)
     0.6931
@@ -116,7 +119,7 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False, label_smoothi
         per = gt.nn.sigmoid_cross_entropy_with_logits(labels=t, logits=p)
     else:
         q = gt.clip_by_value(p, EPSILON, 1.0 - EPSILON)
-        per = -(t * gt.log(q + EPSILON) + (1.0 - t) * gt.log(1.0 - q + EPSILON))
+        per = -(t * gt.log(q) + (1.0 - t) * gt.log(1.0 - q))
     return gt.reduce_mean(per, axis=axis)
 
 
@@ -125,6 +128,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False, label_sm
     """Cross entropy ``-sum(y_true * log(p), axis)`` for one-hot (or soft) labels.
 
     Probabilities are renormalized to sum to one along ``axis`` and clipped, as in Keras.
+    ``label_smoothing`` spreads its mass over the classes along ``axis`` (Keras divides by the
+    size of the last axis even when ``axis`` is another one).
 
     >>> import gradtape as gt
     >>> round(float(gt.losses.categorical_crossentropy([0.0, 1.0], [0.5, 0.5])), 4)

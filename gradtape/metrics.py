@@ -32,6 +32,16 @@ def _np(x) -> np.ndarray:
     return np.asarray(x)
 
 
+def _same_rank(t: np.ndarray, p: np.ndarray):
+    """Squeeze (or, for rank 1, add) a trailing axis of size 1 when the ranks differ by one, as
+    Keras does before comparing labels and predictions."""
+    if t.ndim == p.ndim + 1 and t.shape[-1] == 1:
+        return (t, p[..., None]) if p.ndim == 1 else (t.reshape(t.shape[:-1]), p)
+    if p.ndim == t.ndim + 1 and p.shape[-1] == 1:
+        return (t[..., None], p) if t.ndim == 1 else (t, p.reshape(p.shape[:-1]))
+    return t, p
+
+
 def accuracy(y_true, y_pred) -> Tensor:
     """1.0 where ``y_true == y_pred``, else 0.0 (float32, elementwise).
 
@@ -39,20 +49,20 @@ def accuracy(y_true, y_pred) -> Tensor:
     >>> gt.metrics.accuracy([1, 2], [1, 3]).numpy()
     array([1., 0.], dtype=float32)
     """
-    t, p = _np(y_true), _np(y_pred)
+    t, p = _same_rank(_np(y_true), _np(y_pred))
     return wrap((t == p).astype(np.float32))
 
 
 def binary_accuracy(y_true, y_pred, threshold: float = 0.5) -> Tensor:
-    """Mean over the last axis of ``(y_pred > threshold) == y_true``.
+    """1.0 where ``(y_pred > threshold) == y_true``, else 0.0 (float32, elementwise, as Keras 3;
+    :class:`BinaryAccuracy` averages each sample's values).
 
     >>> import gradtape as gt
     >>> gt.metrics.binary_accuracy([[1.0, 0.0]], [[0.7, 0.6]]).numpy()
-    array([0.5], dtype=float32)
+    array([[1., 0.]], dtype=float32)
     """
-    t, p = _np(y_true), _np(y_pred)
-    return wrap(np.mean((p > threshold).astype(np.float32) == t.astype(np.float32), axis=-1)
-                .astype(np.float32))
+    t, p = _same_rank(_np(y_true), _np(y_pred))
+    return wrap(((p > threshold).astype(np.float32) == t.astype(np.float32)).astype(np.float32))
 
 
 def categorical_accuracy(y_true, y_pred) -> Tensor:
@@ -147,22 +157,41 @@ class _Reduce(Metric):
         self.total = self.add_weight("total")
         self.count = self.add_weight("count")
 
-    def _accumulate(self, values, sample_weight=None) -> None:
+    def _accumulate(self, values, sample_weight=None, reduce=np.mean) -> None:
+        """Keras's per-sample reduction: every axis after the first is reduced with ``reduce``
+        (after weighting), so each row of the batch counts once (``sample_weight`` times)."""
         v = _np(values).astype(np.float64)
-        if sample_weight is None:
-            total, count = float(np.sum(v)), float(v.size)
-        else:
+        w = None
+        if sample_weight is not None:
             w = _np(sample_weight).astype(np.float64)
-            if w.ndim > v.ndim and w.shape[-1] == 1:
-                w = w.reshape(w.shape[:-1])
-            while w.ndim < v.ndim:
-                w = w[..., None]
+            # A trailing axis of size 1 on one side only is squeezed (or added), as in Keras.
+            if v.ndim == w.ndim + 1 and v.shape[-1] == 1:
+                if w.ndim == 1:
+                    w = w[:, None]
+                else:
+                    v = v.reshape(v.shape[:-1])
+            elif w.ndim == v.ndim + 1 and w.shape[-1] == 1:
+                if v.ndim == 1:
+                    v = v[:, None]
+                else:
+                    w = w.reshape(w.shape[:-1])
+            if v.ndim > w.ndim:
+                v = reduce(v, axis=tuple(range(w.ndim, v.ndim)))
             try:
                 w = np.broadcast_to(w, v.shape)
             except ValueError:
                 raise ValueError(f"{self.name}: sample_weight of shape {_np(sample_weight).shape} does "
-                                 f"not broadcast to the values' shape {v.shape}") from None
-            total, count = float(np.sum(v * w)), float(np.sum(w))
+                                 f"not broadcast to the values' shape {_np(values).shape}") from None
+            v = v * w
+            if w.ndim > 1:
+                w = reduce(w, axis=tuple(range(1, w.ndim)))
+        if v.ndim > 1:
+            v = reduce(v, axis=tuple(range(1, v.ndim)))
+        total = float(np.sum(v))
+        if w is not None:
+            count = float(np.sum(w))
+        else:
+            count = float(v.shape[0]) if v.ndim >= 1 else 1.0
         self.total.assign_add(np.float64(total))
         self.count.assign_add(np.float64(count))
 
@@ -170,12 +199,21 @@ class _Reduce(Metric):
 class Mean(_Reduce):
     """The (weighted) mean of every value seen since the last reset.
 
+    As in Keras, the mean is over samples: values of rank > 1 are first averaged over every
+    axis but the first, so each row of a batch counts once (``sample_weight`` times), however
+    many elements it has.
+
     >>> import gradtape as gt
     >>> m = gt.metrics.Mean()
     >>> m.update_state([1.0, 2.0])
     >>> m.update_state(6.0)
     >>> float(m.result())
     3.0
+    >>> m.reset_state()
+    >>> m.update_state([[1.0, 1.0, 1.0]])
+    >>> m.update_state([[0.0, 0.0, 0.0, 0.0, 0.0]])
+    >>> float(m.result())
+    0.5
     >>> m.reset_state()
     >>> float(m.result())
     0.0
@@ -185,7 +223,8 @@ class Mean(_Reduce):
         super().__init__(name=name, dtype=dtype)
 
     def update_state(self, values, sample_weight=None) -> None:
-        """Add ``values`` (any shape; each element counts once, or ``sample_weight`` times)."""
+        """Add ``values`` (any shape; each sample, a row along the first axis, counts once, or
+        ``sample_weight`` times; a scalar counts as one sample)."""
         self._accumulate(values, sample_weight)
 
     def result(self) -> Tensor:
@@ -207,7 +246,7 @@ class Sum(_Reduce):
 
     def update_state(self, values, sample_weight=None) -> None:
         """Add ``values`` (times ``sample_weight`` when given)."""
-        self._accumulate(values, sample_weight)
+        self._accumulate(values, sample_weight, reduce=np.sum)
 
     def result(self) -> Tensor:
         return wrap(np.asarray(float(self.total.numpy()), dtype=self.dtype))

@@ -31,7 +31,7 @@ NO_GRADIENT = {
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
     "logical_or", "logical_xor", "logical_not", "is_nan", "is_inf", "is_finite", "argmax", "argmin",
     "argsort", "one_hot", "shape", "size", "rank", "constant", "convert_to_tensor", "zeros", "ones",
-    "fill", "zeros_like", "ones_like", "range", "eye", "linspace", "floor", "ceil", "round",
+    "fill", "zeros_like", "ones_like", "range", "eye", "floor", "ceil", "round",
     "floordiv", "reduce_any", "reduce_all", "stop_gradient", "cast", "angle",
     "unique", "unique_with_counts", "searchsorted", "histogram_fixed_width", "unravel_index",
     "sequence_mask", "truncatediv", "truncatemod", "count_nonzero", "in_top_k",

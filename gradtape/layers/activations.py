@@ -102,13 +102,14 @@ def sigmoid(x):
 
 
 def hard_sigmoid(x):
-    """Piecewise linear sigmoid ``clip(0.2 * x + 0.5, 0, 1)`` (Keras 2's definition).
+    """Piecewise linear sigmoid ``relu6(x + 3) / 6`` (Keras 3's definition, as in TensorFlow
+    2.16 and later; Keras 2 used ``clip(0.2 * x + 0.5, 0, 1)``).
 
     >>> import gradtape as gt
-    >>> gt.layers.activations.hard_sigmoid(gt.constant([-3.0, 0.0, 3.0])).numpy()
-    array([0. , 0.5, 1. ], dtype=float32)
+    >>> gt.layers.activations.hard_sigmoid(gt.constant([-3.0, 0.0, 1.5, 3.0])).numpy()
+    array([0.  , 0.5 , 0.75, 1.  ], dtype=float32)
     """
-    return gt.clip_by_value(0.2 * x + 0.5, 0.0, 1.0)
+    return gt.nn.relu6(x + 3.0) / 6.0
 
 
 def tanh(x):

@@ -24,10 +24,14 @@ class MultiHeadAttention(Layer):
     ``layer(query, value, key=None, attention_mask=None, return_attention_scores=False,
     training=None, use_causal_mask=False)``. The query, key and value projections have kernels
     ``(dim, num_heads, key_dim)`` (``value_dim`` for the value), the output projection
-    ``(num_heads, value_dim, output_dim)``, each with a bias when ``use_bias``. Scores are
+    ``(num_heads, value_dim, output_dim)``, each with a bias when ``use_bias``; ``weights``
+    (and ``get_weights``/``set_weights``) list them in Keras's order: query kernel and bias, key,
+    value, then the output projection. Scores are
     ``softmax(q k^T / sqrt(key_dim))`` over the keys; positions where the boolean
-    ``attention_mask`` (``(batch, query_time, key_time)``) is false get ``-1e9`` added first,
-    as in Keras. ``dropout`` applies to the attention probabilities in training. With
+    ``attention_mask`` (``(batch, query_time, key_time)``) is false are set to ``-1e9`` first,
+    as in Keras (a query whose keys are all masked attends uniformly, as Keras's default fused
+    path does; Keras's path with ``return_attention_scores`` or ``dropout`` gives it zero weights
+    instead). ``dropout`` applies to the attention probabilities in training. With
     ``return_attention_scores=True`` the call returns ``(output, scores)``, scores shaped
     ``(batch, num_heads, query_time, key_time)``.
 
@@ -82,14 +86,19 @@ class MultiHeadAttention(Layer):
         out = self._output_dim or qs[-1]
         w = self.add_weight
         kinit, binit = self.kernel_initializer, self.bias_initializer
+        bias = self.use_bias
+        # Keras's weight order: each projection's kernel, then its bias.
         self.query_kernel = w("query/kernel", (qs[-1], h, kd), kinit)
-        self.key_kernel = w("key/kernel", (ks[-1], h, kd), kinit)
-        self.value_kernel = w("value/kernel", (vs[-1], h, vd), kinit)
-        self.output_kernel = w("attention_output/kernel", (h, vd, out), kinit)
-        if self.use_bias:
+        if bias:
             self.query_bias = w("query/bias", (h, kd), binit)
+        self.key_kernel = w("key/kernel", (ks[-1], h, kd), kinit)
+        if bias:
             self.key_bias = w("key/bias", (h, kd), binit)
+        self.value_kernel = w("value/kernel", (vs[-1], h, vd), kinit)
+        if bias:
             self.value_bias = w("value/bias", (h, vd), binit)
+        self.output_kernel = w("attention_output/kernel", (h, vd, out), kinit)
+        if bias:
             self.output_bias = w("attention_output/bias", (out,), binit)
 
     def _project(self, x, kernel, bias):
@@ -129,7 +138,9 @@ class MultiHeadAttention(Layer):
             causal = np.tril(np.ones((tq, tk), dtype=bool))
             mask = causal if mask is None else (mask & causal)
         if mask is not None:
-            scores = scores + np.where(mask, 0.0, -1e9).astype(scores.dtype)
+            # Masked scores are replaced (not shifted), so no gradient reaches them, as in Keras.
+            scores = gt.where(np.broadcast_to(mask, tuple(scores.shape)), scores,
+                              gt.constant(-1e9, dtype=scores.dtype))
         probs = gt.nn.softmax(scores, axis=-1)
         att = probs
         if training and self.dropout > 0:

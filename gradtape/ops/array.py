@@ -256,6 +256,13 @@ def stack(values, axis=0, name=None):
     if len(shapes) > 1:
         raise ValueError(f"stack: all values must have the same shape, got {sorted(shapes)}")
     nd = len(next(iter(shapes))) + 1
+    if any(type(v) is float or type(v) is int for v in values):
+        # Python numbers next to a tensor take its dtype, as in TensorFlow (np.stack would
+        # widen float32 to float64)
+        ref = next((v for v in values if isinstance(v, Tensor)), None)
+        if ref is not None:
+            values = [wrap(to_array(v, ref.dtype)) if type(v) is float or type(v) is int else v
+                      for v in values]
     return bind(_stack, *values, axis=normalize_axis(axis, nd, "stack"))
 
 

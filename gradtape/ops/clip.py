@@ -17,13 +17,15 @@ from .reduce import reduce_sum
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     """Clip to ``[clip_value_min, clip_value_max]``. The gradient passes where ``t`` is inside
-    the interval, ends included, as in TensorFlow.
+    the interval, ends included, as in TensorFlow. As TensorFlow computes
+    ``maximum(minimum(t, clip_value_max), clip_value_min)``, ``clip_value_min`` wins when the
+    bounds are crossed.
 
     >>> import gradtape as gt
     >>> gt.clip_by_value(gt.constant([-2.0, 0.5, 3.0]), -1.0, 1.0).numpy()
     array([-1. ,  0.5,  1. ], dtype=float32)
     """
-    return minimum(maximum(t, clip_value_min), clip_value_max)
+    return maximum(minimum(t, clip_value_max), clip_value_min)  # TensorFlow's order
 
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):

@@ -1,4 +1,5 @@
-"""Creating tensors: constants, conversions, filled tensors, ranges. None of these record."""
+"""Creating tensors: constants, conversions, filled tensors, ranges. None of these record,
+except ``linspace`` between tensors (differentiable, as TensorFlow's)."""
 
 from __future__ import annotations
 
@@ -48,11 +49,20 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
     if isinstance(value, IndexedSlices):
         return wrap(value.to_dense_array())
     if dtype is None and dtype_hint is not None and not isinstance(value, (np.ndarray, np.generic)):
-        try:
-            return wrap(to_array(value, dtype_hint))
-        except (TypeError, ValueError):
-            pass
+        # The hint is a preference, taken only where it loses nothing (as TensorFlow: 1 with
+        # a float32 hint gives float32, 1.5 with an int32 hint stays float32).
+        arr = to_array(value)
+        hint = as_dtype(dtype_hint)
+        if _KIND_RANK.get(hint.kind, -1) >= _KIND_RANK.get(arr.dtype.kind, 9):
+            try:
+                return wrap(to_array(value, hint))
+            except (TypeError, ValueError, OverflowError):
+                pass
+        return wrap(arr)
     return wrap(to_array(value, dtype))
+
+
+_KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
 
 
 def zeros(shape, dtype=np.float32, name=None) -> Tensor:
@@ -93,7 +103,7 @@ def zeros_like(input, dtype=None, name=None) -> Tensor:  # noqa: A002 - TensorFl
     >>> gt.zeros_like(gt.constant([1, 2])).numpy()
     array([0, 0], dtype=int32)
     """
-    v = _value(input)
+    v = _array(input)
     return wrap(np.zeros(np.shape(v), dtype=as_dtype(dtype) or v.dtype))
 
 
@@ -104,7 +114,7 @@ def ones_like(input, dtype=None, name=None) -> Tensor:  # noqa: A002 - TensorFlo
     >>> gt.ones_like(gt.constant([1.0, 2.0])).numpy()
     array([1., 1.], dtype=float32)
     """
-    v = _value(input)
+    v = _array(input)
     return wrap(np.ones(np.shape(v), dtype=as_dtype(dtype) or v.dtype))
 
 
@@ -119,8 +129,15 @@ def range(start, limit=None, delta=1, dtype=None, name=None) -> Tensor:  # noqa:
         start, limit = 0, start
     vals = [_value(v) for v in (start, limit, delta)]
     if dtype is None:
-        dtype = np.float32 if any(np.asarray(v).dtype.kind == "f" or isinstance(v, float) for v in vals) else np.int32
+        # the widest of the arguments' dtypes (Python ints int32, floats float32), as TensorFlow
+        dts = [np.dtype(np.float32) if type(v) is float else np.dtype(np.int32)
+               if type(v) is int or type(v) is bool else np.asarray(v).dtype for v in vals]
+        dtype = max(dts, key=lambda d: _RANGE_ORDER.get(d, 0))
     return wrap(np.arange(*[np.asarray(v).item() for v in vals]).astype(as_dtype(dtype)))
+
+
+_RANGE_ORDER = {np.dtype(d): i for i, d in enumerate(
+    (np.int32, np.int64, np.float16, np.float32, np.float64))}
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=np.float32, name=None) -> Tensor:
@@ -138,7 +155,9 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=np.float32, name=Non
 
 
 def linspace(start, stop, num, name=None, axis=0) -> Tensor:
-    """``num`` evenly spaced values from ``start`` to ``stop`` inclusive.
+    """``num`` evenly spaced values from ``start`` to ``stop`` inclusive (integers give
+    float64, as in TensorFlow). ``start`` and ``stop`` broadcast; the new axis is ``axis``.
+    When either is a tensor the result is differentiable in both, as TensorFlow's.
 
     >>> import gradtape as gt
     >>> gt.linspace(0.0, 1.0, 3).numpy()
@@ -147,8 +166,39 @@ def linspace(start, stop, num, name=None, axis=0) -> Tensor:
     s, e = to_array(_value(start)), to_array(_value(stop))
     dt = np.result_type(s, e)
     if dt.kind != "f":
-        dt = np.float32
+        dt = np.dtype(np.float64)
+    if isinstance(start, Tensor) or isinstance(stop, Tensor):
+        return _linspace_tensors(start, stop, int(num), axis, dt)
     return wrap(np.linspace(s, e, int(num), axis=axis).astype(dt))
+
+
+def _linspace_tensors(start, stop, num, axis, dt):
+    """TensorFlow's linspace on tensors: ``start + delta * i`` between the exact end points."""
+    from .array import broadcast_to, concat, expand_dims, reshape
+    from .indexing import slice as slice_
+    from .math import cast
+
+    start, stop = cast(start, dt), cast(stop, dt)
+    shape = np.broadcast_shapes(tuple(start.shape), tuple(stop.shape))
+    nd = len(shape) + 1
+    if not -nd <= axis < nd:
+        raise ValueError(f"linspace: axis {axis} is out of range for a result of rank {nd}")
+    axis %= nd
+    first = expand_dims(broadcast_to(start, shape), axis)
+    last = expand_dims(broadcast_to(stop, shape), axis)
+    steps = max(num - 1, 1)
+    delta = (last - first) / np.asarray(steps, dt)
+    inner = np.arange(1, steps, dtype=dt).reshape([-1 if i == axis else 1 for i in range(nd)])
+    out = concat([first, first + delta * inner, last], axis)
+    size = [num if i == axis else -1 for i in range(nd)]
+    return reshape(slice_(out, [0] * nd, size), [num if i == axis else d for i, d in
+                                                 enumerate(shape[:axis] + (0,) + shape[axis:])])
+
+
+def _array(x):
+    """``x``'s value as an array (a Python list or number converted as a tensor would be)."""
+    v = _value(x)
+    return v if isinstance(v, (np.ndarray, np.generic)) else to_array(v)
 
 
 def _value(x):

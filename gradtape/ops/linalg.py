@@ -517,7 +517,10 @@ _det = primitive("matrix_determinant", np.linalg.det, vjp=(_det_vjp,),
 def det(input, name=None) -> Tensor:  # noqa: A002 - TensorFlow's name
     """The determinant of each innermost square matrix.
 
-    Its gradient ``det(A) * inv(A)^H`` needs an invertible matrix.
+    Its gradient ``conj(det(A)) * inv(A)^H`` (``det(A) * inv(A)^T`` for real matrices) needs an
+    invertible matrix. For complex matrices it follows the convention of the module notes;
+    TensorFlow's own complex ``det`` and ``slogdet`` gradients leave out a conjugate, so they
+    differ from it (and from finite differences).
 
     >>> import gradtape as gt
     >>> float(gt.linalg.det(gt.constant([[2.0, 1.0], [1.0, 3.0]])))
@@ -557,7 +560,8 @@ def slogdet(input, name=None):  # noqa: A002 - TensorFlow's name
     """``(sign, log_abs_determinant)`` of each innermost square matrix, as ``tf.linalg.slogdet``.
 
     ``sign`` is -1, 0 or 1 for real matrices (a unit complex number for complex ones) and
-    ``log_abs_determinant`` is real. The gradient flows through both (``sign`` of a real matrix
+    ``log_abs_determinant`` is real (for complex matrices TensorFlow returns it in the complex
+    dtype, with a zero imaginary part). The gradient flows through both (``sign`` of a real matrix
     is locally constant) and needs an invertible matrix.
 
     >>> import gradtape as gt
@@ -841,7 +845,8 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None) -> Tensor
     along it and a pair of axes gives matrix norms. ``ord`` is ``'euclidean'`` (the default:
     the 2-norm of vectors, the Frobenius norm of matrices), ``'fro'`` (matrices only), ``1``,
     ``2``, ``np.inf`` or, for vectors, any ``p > 0``. The matrix 2-norm is the largest singular
-    value. The result is real for complex inputs.
+    value. The result is real for complex inputs (TensorFlow returns it in the input's complex
+    dtype, with a zero imaginary part).
 
     >>> import gradtape as gt
     >>> float(gt.linalg.norm(gt.constant([3.0, 4.0])))

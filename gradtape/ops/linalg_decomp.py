@@ -249,7 +249,9 @@ _eigh = primitive("self_adjoint_eig", _eigh_fwd, vjp=(_eigh_vjp,), jvp=(_eigh_jv
 
 def eigh(tensor, name=None):
     """Eigen-decomposition of Hermitian matrices: ``(e, v)``, eigenvalues ascending, with
-    ``tensor = v @ diag(e) @ adjoint(v)``. Only the lower triangle of ``tensor`` is read.
+    ``tensor = v @ diag(e) @ adjoint(v)``. Only the lower triangle of ``tensor`` is read. ``e``
+    is real, also for complex matrices (TensorFlow returns it in the complex dtype, with a zero
+    imaginary part).
 
     Eigenvector gradients need distinct eigenvalues; see the module notes.
 
@@ -263,7 +265,7 @@ def eigh(tensor, name=None):
 
 
 def eigvalsh(tensor, name=None) -> Tensor:
-    """The eigenvalues of Hermitian matrices, ascending (``eigh(tensor)[0]``).
+    """The eigenvalues of Hermitian matrices, ascending (``eigh(tensor)[0]``; real, see :func:`eigh`).
 
     >>> import gradtape as gt
     >>> gt.linalg.eigvalsh(gt.constant([[2.0, 0.0], [0.0, 1.0]])).numpy()

@@ -17,7 +17,7 @@ import math as _pymath
 
 import numpy as np
 
-from .._engine.primitive import bind, bind1, bind2, primitive
+from .._engine.primitive import bind, bind1, bind2, primitive, raw
 from .._engine.tensor import Tensor, as_dtype, to_array, wrap
 from ._declare import is_complex, unary
 
@@ -230,6 +230,8 @@ def _sigmoid_fwd(x):
         np.exp(t, out=t)
         t += 1
         return np.reciprocal(t, out=t)
+    if np.result_type(x).kind == "c":
+        return 1 / (1 + np.exp(np.negative(x)))  # complex: TensorFlow's 1 / (1 + exp(-x))
     # Scalars and other dtypes: stable for large |x| in both directions.
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(np.result_type(x), copy=False)
@@ -264,12 +266,64 @@ def abs(x, name=None):  # noqa: A001 - TensorFlow's name
     return bind1(_abs, x)
 
 
+def _guarded(name, forward, deriv, singular, summary):
+    """An elementwise op ``y = f(x)`` whose derivative ``deriv(m, y)`` is infinite where
+    ``singular(y)`` (x = 0). As TensorFlow's SqrtGrad, RsqrtGrad and ReciprocalGrad kernels, its
+    VJP and JVP are 0 where the incoming cotangent (tangent) is 0, not ``0 * inf = NaN``, so that
+    a branch masked off by ``where`` gets no NaN. The mask costs a pass only when ``y`` has such
+    points."""
+    def rule(m, g, ans, x, vjp):
+        d = deriv(m, ans)
+        out = g * (m.conj(d) if vjp and is_complex(d) else d)
+        if singular(ans._value if isinstance(ans, Tensor) else ans):
+            out = m.where(g == 0, m.zeros_like(out), out)
+        return out
+
+    def vjp(m, g, ans, x):
+        return rule(m, g, ans, x, True)
+
+    def jvp(m, t, ans, x):
+        return rule(m, t, ans, x, False)
+
+    def vjp_inplace(g, ans, x):
+        if ans.dtype.kind != "f" or g.dtype.kind != "f" or singular(ans):
+            return vjp(raw, g, ans, x)
+        return np.multiply(g, deriv(raw, ans), out=g)
+
+    p = primitive(name, forward, vjp=(vjp,), jvp=(jvp,), vjp_inplace=vjp_inplace, save_args=(),
+                  save_out=True, elementwise=True)
+
+    def op(x, name=None):
+        return bind1(p, x)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"""{summary}
+
+    >>> import gradtape as gt
+    >>> y = gt.math.{name}(gt.constant([0.25, 0.5]))
+    """
+    op.primitive = p
+    return op
+
+
+def _has_zero(y):
+    return not np.all(y)
+
+
+def _has_inf(y):
+    return bool(np.isinf(y).any())
+
+
 square = unary("square", np.square, lambda m, y, x: 2 * x, summary="Elementwise ``x * x``.")
-sqrt = unary("sqrt", np.sqrt, lambda m, y, x: 0.5 / y, uses="y", summary="Elementwise square root.")
-rsqrt = unary("rsqrt", lambda x: 1 / np.sqrt(x), lambda m, y, x: -0.5 * y * y * y, uses="y",
-              summary="Elementwise ``1 / sqrt(x)``.")
-reciprocal = unary("reciprocal", np.reciprocal, lambda m, y, x: -y * y, uses="y",
-                   summary="Elementwise ``1 / x``.")
+sqrt = _guarded("sqrt", np.sqrt, lambda m, y: 0.5 / y, _has_zero,
+                "Elementwise square root. At 0 the gradient is ``inf``, and 0 where the incoming "
+                "gradient is 0, as in TensorFlow.")
+rsqrt = _guarded("rsqrt", lambda x: 1 / np.sqrt(x), lambda m, y: -0.5 * y * y * y, _has_inf,
+                 "Elementwise ``1 / sqrt(x)``. At 0 the gradient is ``-inf``, and 0 where the "
+                 "incoming gradient is 0, as in TensorFlow.")
+reciprocal = _guarded("reciprocal", np.reciprocal, lambda m, y: -y * y, _has_inf,
+                      "Elementwise ``1 / x``. At 0 the gradient is ``-inf``, and 0 where the "
+                      "incoming gradient is 0, as in TensorFlow.")
 exp = unary("exp", np.exp, lambda m, y, x: y, uses="y", summary="Elementwise ``e ** x``.")
 expm1 = unary("expm1", np.expm1, lambda m, y, x: y + 1, uses="y",
               summary="Elementwise ``exp(x) - 1``, accurate near 0.")
@@ -293,8 +347,27 @@ atanh = unary("atanh", np.arctanh, lambda m, y, x: 1 / (1 - x * x),
               summary="Elementwise inverse hyperbolic tangent.")
 sigmoid = unary("sigmoid", _sigmoid_fwd, lambda m, y, x: y * (1 - y), uses="y",
                 summary="Elementwise logistic function ``1 / (1 + exp(-x))``, stable for large ``|x|``.")
-sign = unary("sign", np.sign, lambda m, y, x: y * 0, uses="y",
-             summary="Elementwise sign (-1, 0 or 1). Its gradient is 0 everywhere, as in TensorFlow.")
+_sign = unary("sign", np.sign, lambda m, y, x: m.zeros_like(y), uses="y",
+              summary="Elementwise sign.")
+
+
+def sign(x, name=None):
+    """Elementwise sign: -1, 0 or 1 (NaN for NaN). Its gradient is 0 everywhere, as in
+    TensorFlow. For complex ``x`` it is ``x / |x|`` (0 at 0), differentiable as that quotient,
+    as TensorFlow computes it.
+
+    >>> import gradtape as gt
+    >>> gt.sign(gt.constant([-2.0, 0.0, 3.0])).numpy()
+    array([-1.,  0.,  1.], dtype=float32)
+    >>> gt.sign(gt.constant([3 + 4j, 0j])).numpy()
+    array([0.6+0.8j, 0. +0.j ])
+    """
+    if isinstance(x, Tensor) and x.dtype.kind == "c":
+        return divide_no_nan(x, cast(abs(x), x.dtype))
+    return _sign(x)
+
+
+sign.primitive = _sign.primitive
 floor = unary("floor", np.floor, None, summary="Elementwise floor (no gradient, as in TensorFlow).")
 ceil = unary("ceil", np.ceil, None, summary="Elementwise ceiling (no gradient, as in TensorFlow).")
 round = unary("round", np.round, None,  # noqa: A001 - TensorFlow's name
@@ -326,14 +399,20 @@ def _sqdiff_dx(m, g, a, x, y):
     return g * (2 * (x - y))
 
 
+def _sqdiff_fwd(x, y):
+    d = np.subtract(x, y)
+    return d * np.conj(d) if d.dtype.kind == "c" else np.square(d)  # |x - y|**2, as TensorFlow
+
+
 _squared_difference = primitive(
-    "squared_difference", lambda x, y: np.square(np.subtract(x, y)),
+    "squared_difference", _sqdiff_fwd,
     vjp=(_sqdiff_dx, lambda m, g, a, x, y: -_sqdiff_dx(m, g, a, x, y)),
     jvp=(_sqdiff_dx, lambda m, t, a, x, y: -_sqdiff_dx(m, t, a, x, y)), save_out=False)
 
 
 def squared_difference(x, y, name=None):
-    """Elementwise ``(x - y) ** 2`` with broadcasting (real inputs).
+    """Elementwise ``(x - y) ** 2`` with broadcasting; ``(x - y) * conj(x - y)`` for complex
+    inputs, as in TensorFlow.
 
     >>> import gradtape as gt
     >>> gt.math.squared_difference(gt.constant([1.0, 4.0]), 2.0).numpy()
@@ -585,10 +664,19 @@ lgamma = unary("lgamma", _special("gammaln", _lgamma_np), lambda m, y, x: m.diga
                        "Its derivative is ``digamma``.",
                example="gt.math.lgamma(gt.constant([1.0, 3.0])).numpy()\n"
                        "    array([0.       , 0.6931472], dtype=float32)")
-digamma = unary("digamma", _special("psi", lambda x: _polygamma_np(0, x)),
+_psi = _special("psi", lambda x: _polygamma_np(0, x))
+
+
+def _digamma_fwd(x):
+    out = _psi(x)
+    return np.where(np.equal(x, 0), np.nan, out).astype(out.dtype, copy=False)  # a pole: NaN, as TF
+
+
+digamma = unary("digamma", _digamma_fwd,
                 lambda m, y, x: m.polygamma(1, x),
-                summary="Elementwise digamma function, the derivative of ``lgamma``. Its "
-                        "derivative is ``polygamma(1, x)``.")
+                summary="Elementwise digamma function, the derivative of ``lgamma`` (NaN at the "
+                        "poles 0, -1, -2, ..., as in TensorFlow). Its derivative is "
+                        "``polygamma(1, x)``.")
 _polygamma = primitive("polygamma", _polygamma_fwd,
                        vjp=(None, lambda m, g, ans, a, x: g * m.polygamma(a + 1, x)),
                        jvp=(None, lambda m, t, ans, a, x: t * m.polygamma(a + 1, x)), save_out=False)
@@ -634,12 +722,15 @@ def real(x, name=None):
 
 
 def imag(x, name=None):
-    """Imaginary part of a complex tensor (zeros for a real tensor).
+    """Imaginary part of a complex tensor (zeros, not connected to ``x``, for a real tensor,
+    as in TensorFlow).
 
     >>> import gradtape as gt
     >>> gt.math.imag(gt.constant([1 + 2j])).numpy()
     array([2.])
     """
+    if isinstance(x, Tensor) and x.dtype.kind != "c":
+        return wrap(np.zeros(x.shape, x.dtype))
     return bind1(_imag, x)
 
 

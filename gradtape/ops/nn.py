@@ -19,7 +19,8 @@ from ._rules import normalize_axes, normalize_axis
 from .array import concat, reshape, where
 from .clip import clip_by_norm
 from .indexing import gather
-from .math import cast, erfc, exp, log1p, maximum, rsqrt, sigmoid, square, tanh
+from .math import cast, erfc, exp, imag, log1p, maximum, real, rsqrt, sigmoid, square, tanh
+from .math import complex as complex_
 from .reduce import reduce_mean, reduce_sum
 
 
@@ -71,8 +72,13 @@ def relu6(features, name=None):
     >>> import gradtape as gt
     >>> gt.nn.relu6(gt.constant([-1.0, 3.0, 8.0])).numpy()
     array([0., 3., 6.], dtype=float32)
+
+    Integer features keep their dtype, as in TensorFlow.
     """
-    return bind(_relu6, _as_float_tensor(features))
+    if not isinstance(features, Tensor):
+        a = to_array(features)
+        features = Tensor(a.astype(np.float32) if a.dtype.kind == "b" else a)
+    return bind(_relu6, features)
 
 
 def _leaky_d(m, t, ans, x, alpha):
@@ -85,6 +91,8 @@ _leaky_relu = primitive("leaky_relu", lambda x, alpha: np.where(x > 0, x, x * al
 
 def leaky_relu(features, alpha: float = 0.2, name=None):
     """``x`` where ``x > 0``, else ``alpha * x``. The gradient at 0 is ``alpha``, as in TensorFlow.
+    As in TensorFlow (where ``alpha`` is a float32 attribute), ``alpha`` is rounded to float32,
+    also for float64 features.
 
     >>> import gradtape as gt
     >>> gt.nn.leaky_relu(gt.constant([-1.0, 2.0])).numpy()
@@ -93,7 +101,7 @@ def leaky_relu(features, alpha: float = 0.2, name=None):
     x = _as_float_tensor(features)
     if x.dtype.kind in "iub":  # as TensorFlow: integer features are cast to float32
         x = cast(x, np.float32)
-    return bind(_leaky_relu, x, alpha=float(alpha))
+    return bind(_leaky_relu, x, alpha=float(np.float32(alpha)))
 
 
 def _elu_fwd(x):
@@ -171,14 +179,18 @@ def gelu(features, approximate: bool = False, name=None):
 
 
 def silu(features, beta: float = 1.0):
-    """Sigmoid linear unit (swish) ``x * sigmoid(beta * x)``.
+    """Sigmoid linear unit (swish) ``x * sigmoid(beta * x)``. A Python ``beta`` becomes a float32
+    constant cast to the features' dtype, as in TensorFlow.
 
     >>> import gradtape as gt
     >>> [round(v, 4) for v in gt.nn.silu(gt.constant([0.0, 2.0])).numpy().tolist()]
     [0.0, 1.7616]
     """
     x = _as_float_tensor(features)
-    return x * sigmoid(x if beta == 1.0 else beta * x)
+    if isinstance(beta, Tensor):
+        return x * sigmoid(cast(beta, x.dtype) * x)
+    beta = np.float32(beta)  # TensorFlow converts beta to a float32 tensor, then casts it
+    return x * sigmoid(x if beta == 1.0 else x.dtype.type(beta) * x)
 
 
 swish = silu
@@ -387,6 +399,7 @@ def l2_loss(t, name=None):
 
 def l2_normalize(x, axis=None, epsilon: float = 1e-12, name=None, dim=None):
     """``x / sqrt(max(sum(x ** 2, axis), epsilon))``: unit L2 norm along ``axis`` (all by default).
+    For complex ``x`` the sum is of ``|x| ** 2``, as in TensorFlow.
 
     >>> import gradtape as gt
     >>> gt.nn.l2_normalize(gt.constant([3.0, 4.0])).numpy()
@@ -395,6 +408,10 @@ def l2_normalize(x, axis=None, epsilon: float = 1e-12, name=None, dim=None):
     x = _as_float_tensor(x)
     axis = dim if axis is None else axis
     axes = normalize_axes(axis, x.ndim, "l2_normalize")
+    if x.dtype.kind == "c":  # as TensorFlow: the real and imaginary parts scaled by 1 / |x|
+        re, im = real(x), imag(x)
+        inv = rsqrt(maximum(reduce_sum(square(re) + square(im), axis=axes, keepdims=True), epsilon))
+        return complex_(re * inv, im * inv)
     return x * rsqrt(maximum(reduce_sum(square(x), axis=axes, keepdims=True), epsilon))
 
 
@@ -497,7 +514,11 @@ def bias_add(value, bias, data_format=None, name=None):
         raise ValueError(f"bias_add: bias must be 1-D, got shape {tuple(bias.shape)}")
     if value.ndim < 2:
         raise ValueError(f"bias_add: value must have rank >= 2, got shape {tuple(value.shape)}")
-    channels_first = data_format is not None and str(data_format).upper().startswith("NC")
+    fmt = None if data_format is None else str(data_format)
+    channels_first = fmt is not None and fmt.startswith("NC")
+    if fmt is not None and not channels_first and not (fmt.startswith("N") and fmt.endswith("C")):
+        raise ValueError(f"bias_add: data_format must be of the form 'N...C' or 'NC...', got "
+                         f"{data_format!r}")
     axis = 1 if channels_first else value.ndim - 1
     if value.shape[axis] != bias.shape[0]:
         raise ValueError(f"bias_add: bias has {bias.shape[0]} elements but value's channel axis "
@@ -510,7 +531,8 @@ def bias_add(value, bias, data_format=None, name=None):
 def embedding_lookup(params, ids, max_norm=None, name=None):
     """Rows of ``params`` for each id: ``gather(params, ids)``. A list of ``params`` is a table
     sharded by TensorFlow's ``"div"`` strategy (consecutive ids per shard, in order). With
-    ``max_norm``, each looked-up embedding is clipped to that L2 norm.
+    ``max_norm``, each looked-up embedding (the axes after the ids' axes) is clipped to that
+    L2 norm.
 
     >>> import gradtape as gt
     >>> table = gt.constant([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]])
@@ -526,7 +548,9 @@ def embedding_lookup(params, ids, max_norm=None, name=None):
     out = gather(params, ids_arr)
     if max_norm is not None:
         nd = out.ndim
-        out = clip_by_norm(out, max_norm, axes=tuple(range(ids_arr.ndim, nd)) or None)
+        # as TensorFlow: the norm of each embedding, over the axes after the ids' (none for a
+        # 1-D table: each element is clipped on its own)
+        out = clip_by_norm(out, max_norm, axes=tuple(range(ids_arr.ndim, nd)))
     return out
 
 

@@ -1,11 +1,12 @@
 """Python operators on tensors: ``+ - * / // % ** @``, unary ``-``, ``abs``, comparisons,
-``& | ^ ~`` on bool tensors, and indexing. Each is one primitive from :mod:`gradtape.ops`."""
+``& | ^ ~`` (logical on bool tensors, bitwise on integer tensors, as in TensorFlow), and
+indexing. Each is one primitive from :mod:`gradtape.ops`."""
 
 from __future__ import annotations
 
 from .._engine.primitive import bind1, bind2
 from .._engine.tensor import Tensor
-from . import indexing, linalg, math
+from . import bits, indexing, linalg, math
 
 _add, _sub, _mul, _div = math._add, math._subtract, math._multiply, math._divide
 _pow, _neg, _matmul = math._pow, math._negative, linalg._matmul
@@ -48,13 +49,19 @@ def _ne(self, other):
 
 
 def _invert(self):
+    if self.dtype.kind in "iu":
+        return bits.invert(self)  # bitwise not, as TensorFlow's ~ on integers
     if self.dtype.kind != "b":
-        raise TypeError(f"~ is defined for bool tensors only (logical not), not {self.dtype.name}")
+        raise TypeError(f"~ is defined for bool (logical not) and integer (bitwise not) tensors, "
+                        f"not {self.dtype.name}")
     return math.logical_not(self)
 
 
-def _bool_binary(fn, sym):
+def _bool_binary(fn, int_fn, sym, reflected=False):
+    # bool tensors: logical; integer tensors: bitwise, as TensorFlow's & | ^
     def op(self, other):
+        if self.dtype.kind in "iu":
+            return int_fn(other, self) if reflected else int_fn(self, other)
         return fn(self, other)
     op.__name__ = sym
     return op
@@ -75,12 +82,12 @@ _OPS = {
     "__lt__": lambda self, o: math.less(self, o), "__le__": lambda self, o: math.less_equal(self, o),
     "__gt__": lambda self, o: math.greater(self, o), "__ge__": lambda self, o: math.greater_equal(self, o),
     "__eq__": _eq, "__ne__": _ne,
-    "__and__": _bool_binary(math.logical_and, "__and__"),
-    "__rand__": _bool_binary(math.logical_and, "__rand__"),
-    "__or__": _bool_binary(math.logical_or, "__or__"),
-    "__ror__": _bool_binary(math.logical_or, "__ror__"),
-    "__xor__": _bool_binary(math.logical_xor, "__xor__"),
-    "__rxor__": _bool_binary(math.logical_xor, "__rxor__"),
+    "__and__": _bool_binary(math.logical_and, bits.bitwise_and, "__and__"),
+    "__rand__": _bool_binary(math.logical_and, bits.bitwise_and, "__rand__", True),
+    "__or__": _bool_binary(math.logical_or, bits.bitwise_or, "__or__"),
+    "__ror__": _bool_binary(math.logical_or, bits.bitwise_or, "__ror__", True),
+    "__xor__": _bool_binary(math.logical_xor, bits.bitwise_xor, "__xor__"),
+    "__rxor__": _bool_binary(math.logical_xor, bits.bitwise_xor, "__rxor__", True),
     "__invert__": _invert,
     "__getitem__": indexing.getitem,
 }

@@ -62,14 +62,15 @@ def _count(shape, axis) -> int:
 def _mean_fwd(x, axis, keepdims):
     dt = _int_dtype(x)
     if dt is None:
-        if _kernels._fast(x, axis):
+        if _kernels._fast(x, axis) and x.shape[-1]:
             return _kernels.sum_(x, axis, keepdims) * (1.0 / x.shape[-1])
-        if _kernels._leading(x, axis):
-            return _kernels.sum_(x, axis, keepdims) * (1.0 / max(_count(x.shape, axis), 1))
+        if _kernels._leading(x, axis):  # a large array: the count is not 0
+            return _kernels.sum_(x, axis, keepdims) * (1.0 / _count(x.shape, axis))
         if type(x) is np.ndarray and x.dtype in _kernels.BLAS_FLOATS and x.size:
             # np.mean's own steps (sum, then divide by the count) without its Python overhead
             return np.true_divide(np.add.reduce(x, axis=axis, keepdims=keepdims), _count(x.shape, axis))
-        return np.mean(x, axis=axis, keepdims=keepdims)
+        with np.errstate(invalid="ignore", divide="ignore"):  # an empty mean: NaN, as TensorFlow
+            return np.mean(x, axis=axis, keepdims=keepdims)
     # Integers: TensorFlow's integer mean, the sum divided by the count, truncated toward 0.
     s = np.sum(x, axis=axis, keepdims=keepdims, dtype=dt)
     n = max(_count(np.shape(x), axis), 1)
@@ -103,10 +104,37 @@ def _extremum_jvp(m, t, ans, x, axis, keepdims):
     return m.reduce_sum(t * ind / count, axis=axis, keepdims=keepdims)
 
 
-_reduce_max = primitive("reduce_max", _kernels.max_,
-                        vjp=(_extremum_vjp,), jvp=(_extremum_jvp,))
-_reduce_min = primitive("reduce_min", lambda x, axis, keepdims: np.min(x, axis=axis, keepdims=keepdims),
-                        vjp=(_extremum_vjp,), jvp=(_extremum_jvp,))
+def _identity(x, top):
+    """The identity of an empty max (``top``) or min: TensorFlow's lowest or highest value."""
+    dt = np.result_type(x)
+    if dt.kind == "f":
+        return -np.inf if top else np.inf
+    if dt.kind == "b":
+        return not top
+    info = np.iinfo(dt)
+    return info.min if top else info.max
+
+
+def _max_fwd(x, axis, keepdims):
+    try:
+        return _kernels.max_(x, axis, keepdims)
+    except ValueError:  # an empty reduction
+        if np.size(x):
+            raise
+        return np.max(x, axis=axis, keepdims=keepdims, initial=_identity(x, True))
+
+
+def _min_fwd(x, axis, keepdims):
+    try:
+        return np.min(x, axis=axis, keepdims=keepdims)
+    except ValueError:
+        if np.size(x):
+            raise
+        return np.min(x, axis=axis, keepdims=keepdims, initial=_identity(x, False))
+
+
+_reduce_max = primitive("reduce_max", _max_fwd, vjp=(_extremum_vjp,), jvp=(_extremum_jvp,))
+_reduce_min = primitive("reduce_min", _min_fwd, vjp=(_extremum_vjp,), jvp=(_extremum_jvp,))
 
 
 def _reduce(prim, name, input_tensor, axis, keepdims):
@@ -136,7 +164,8 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
 
 
 def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
-    """Maximum across ``axis``; tied maxima share the gradient equally.
+    """Maximum across ``axis``; tied maxima share the gradient equally. An empty reduction
+    gives the dtype's lowest value (``-inf`` for floats), as in TensorFlow.
 
     >>> import gradtape as gt
     >>> gt.reduce_max(gt.constant([[1.0, 5.0], [3.0, 4.0]]), axis=1).numpy()
@@ -146,7 +175,8 @@ def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
 
 
 def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
-    """Minimum across ``axis``; tied minima share the gradient equally.
+    """Minimum across ``axis``; tied minima share the gradient equally. An empty reduction
+    gives the dtype's highest value (``inf`` for floats), as in TensorFlow.
 
     >>> import gradtape as gt
     >>> gt.reduce_min(gt.constant([[1.0, 5.0], [3.0, 4.0]]), axis=1).numpy()
@@ -251,15 +281,24 @@ def _norm_jvp(m, t, ans, x, axis, keepdims):
     return m.reduce_sum(t * x / _safe_norm(m, ans, x, axis, keepdims), axis=axis, keepdims=keepdims)
 
 
-_reduce_euclidean_norm = primitive(
-    "reduce_euclidean_norm",
-    lambda x, axis, keepdims: np.sqrt(np.sum(np.square(x), axis=axis, keepdims=keepdims)),
-    vjp=(_norm_vjp,), jvp=(_norm_jvp,))
+def _euclidean_norm_fwd(x, axis, keepdims):
+    dt = np.result_type(x)
+    if dt.kind == "c":  # sqrt(sum(x * conj(x))), complex-valued, as TensorFlow
+        return np.sqrt(np.sum(x * np.conj(x), axis=axis, keepdims=keepdims))
+    if dt.kind in "iu":  # integers stay integers (the root truncated), as TensorFlow
+        return np.sqrt(np.sum(np.square(x), axis=axis, keepdims=keepdims, dtype=dt)).astype(dt)
+    return np.sqrt(np.sum(np.square(x), axis=axis, keepdims=keepdims))
+
+
+_reduce_euclidean_norm = primitive("reduce_euclidean_norm", _euclidean_norm_fwd,
+                                   vjp=(_norm_vjp,), jvp=(_norm_jvp,))
 
 
 def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
-    """``sqrt(sum(x ** 2))`` across ``axis`` (real inputs). The gradient is ``x / norm``; where
-    the norm is 0 it is 0 (a subgradient; TensorFlow gives NaN there).
+    """``sqrt(sum(x ** 2))`` across ``axis``. As in TensorFlow, integer inputs give an integer
+    result (the root truncated) and complex inputs ``sqrt(sum(x * conj(x)))`` as a complex
+    tensor. The gradient is ``x / norm``; where the norm is 0 it is 0 (a subgradient;
+    TensorFlow gives NaN there).
 
     >>> import gradtape as gt
     >>> gt.math.reduce_euclidean_norm(gt.constant([[3.0, 4.0], [0.0, 0.0]]), axis=1).numpy()

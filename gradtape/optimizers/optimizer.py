@@ -64,7 +64,8 @@ class Optimizer:
     Arguments common to every optimizer: ``learning_rate`` (a float or a schedule from
     :mod:`gradtape.optimizers.schedules`), ``clipnorm`` (clip each gradient to this L2 norm),
     ``global_clipnorm`` (scale all gradients so their joint norm is at most this),
-    ``clipvalue`` (clip elementwise), ``weight_decay`` (decoupled:
+    ``clipvalue`` (clip elementwise; at most one of the three clipping arguments, as in
+    Keras), ``weight_decay`` (decoupled:
     ``var -= lr * weight_decay * var`` before the update), ``name``.
 
     ``iterations`` counts the applied updates; :meth:`variables` lists it and every slot;
@@ -95,9 +96,10 @@ class Optimizer:
                 raise NotImplementedError(f"{name}: {k} is not supported")
         if kwargs:
             raise TypeError(f"{name}: unexpected keyword argument(s) {sorted(kwargs)}")
-        if clipnorm is not None and global_clipnorm is not None:
-            raise ValueError(f"{name}: at most one of clipnorm and global_clipnorm can be set, got "
-                             f"clipnorm={clipnorm} and global_clipnorm={global_clipnorm}")
+        if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError(f"{name}: only one of clipnorm, clipvalue and global_clipnorm can be "
+                             f"set, got clipnorm={clipnorm}, clipvalue={clipvalue} and "
+                             f"global_clipnorm={global_clipnorm}")
         for k, v in (("clipnorm", clipnorm), ("global_clipnorm", global_clipnorm), ("clipvalue", clipvalue)):
             if v is not None and not v > 0:
                 raise ValueError(f"{name}: {k} must be positive, got {v}")

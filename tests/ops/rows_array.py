@@ -141,3 +141,10 @@ def _clip_global_ref(a, b, c):
     norm = np.sqrt(np.sum(a * a) + np.sum(b * b))
     scale = c / max(norm, c)
     return [a * scale, b * scale, norm]
+
+# linspace between tensors is differentiable in both end points, as TensorFlow's
+ROWS += [
+    Row("linspace", lambda a, b: gt.linspace(a, b, 5), lambda a, b: np.linspace(a, b, 5), [((), ()), ((3,), ())]),
+    Row("linspace_axis", lambda a, b: gt.linspace(a, b, 4, axis=-1), lambda a, b: np.linspace(a, b, 4, axis=-1),
+        [((2,), (2,))]),
+]
