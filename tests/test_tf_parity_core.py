@@ -49,8 +49,9 @@ def test_squared_difference_of_complex_is_the_squared_modulus():
                                          (gt.math.rsqrt, [0.0, -np.inf, -0.0625]),
                                          (gt.math.reciprocal, [0.0, -np.inf, -0.0625])])
 def test_singular_derivative_times_zero_cotangent_is_zero(fn, expected):
-    _, (g,) = _grad(fn, np.array([0.0, 0.0, 4.0], np.float32),
-                    output_gradients=gt.constant([0.0, 1.0, 1.0]))
+    with np.errstate(divide="ignore"):  # the forward of rsqrt and reciprocal at 0 is inf
+        _, (g,) = _grad(fn, np.array([0.0, 0.0, 4.0], np.float32),
+                        output_gradients=gt.constant([0.0, 1.0, 1.0]))
     np.testing.assert_array_equal(g.numpy(), np.array(expected, np.float32))  # TF
 
 
@@ -70,7 +71,8 @@ def test_sqrt_guard_keeps_second_order_and_forward_mode():
             y = gt.sqrt(x)
         g = inner.gradient(y, x, output_gradients=gt.constant([0.0, 1.0]))
     np.testing.assert_allclose(g.numpy(), [0.0, 0.25])
-    np.testing.assert_allclose(outer.gradient(g, x).numpy()[1], -1 / 32)
+    with np.errstate(divide="ignore", invalid="ignore"):  # the second derivative at 0 is not finite
+        np.testing.assert_allclose(outer.gradient(g, x).numpy()[1], -1 / 32)
     with gt.autodiff.ForwardAccumulator(x, gt.constant([0.0, 1.0])) as acc:
         y = gt.sqrt(x)
     np.testing.assert_allclose(acc.jvp(y).numpy(), [0.0, 0.25])

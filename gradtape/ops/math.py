@@ -273,11 +273,13 @@ def _guarded(name, forward, deriv, singular, summary):
     a branch masked off by ``where`` gets no NaN. The mask costs a pass only when ``y`` has such
     points."""
     def rule(m, g, ans, x, vjp):
-        d = deriv(m, ans)
-        out = g * (m.conj(d) if vjp and is_complex(d) else d)
-        if singular(ans._value if isinstance(ans, Tensor) else ans):
-            out = m.where(g == 0, m.zeros_like(out), out)
-        return out
+        if not singular(ans._value if isinstance(ans, Tensor) else ans):
+            d = deriv(m, ans)
+            return g * (m.conj(d) if vjp and is_complex(d) else d)
+        with np.errstate(divide="ignore", invalid="ignore"):  # the inf and 0 * inf are masked below
+            d = deriv(m, ans)
+            out = g * (m.conj(d) if vjp and is_complex(d) else d)
+            return m.where(g == 0, m.zeros_like(out), out)
 
     def vjp(m, g, ans, x):
         return rule(m, g, ans, x, True)

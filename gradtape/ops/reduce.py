@@ -70,7 +70,7 @@ def _mean_fwd(x, axis, keepdims):
             # np.mean's own steps (sum, then divide by the count) without its Python overhead
             return np.true_divide(np.add.reduce(x, axis=axis, keepdims=keepdims), _count(x.shape, axis))
         with np.errstate(invalid="ignore", divide="ignore"):  # an empty mean: NaN, as TensorFlow
-            return np.mean(x, axis=axis, keepdims=keepdims)
+            return np.true_divide(np.sum(x, axis=axis, keepdims=keepdims), _count(np.shape(x), axis))
     # Integers: TensorFlow's integer mean, the sum divided by the count, truncated toward 0.
     s = np.sum(x, axis=axis, keepdims=keepdims, dtype=dt)
     n = max(_count(np.shape(x), axis), 1)
