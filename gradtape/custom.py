@@ -197,7 +197,8 @@ def recompute_grad(f: Callable) -> Callable:
             seeds = tape._seeds(out, dys)
             del out  # the recomputed outputs are freed as soon as the sweep has used them
             sources = xs_t + list(variables)
-            grads = tape._sweep(seeds, sources, sources, UnconnectedGradients.NONE)
+            # Inputs and variables the outputs do not depend on get zeros, as in TensorFlow.
+            grads = tape._sweep(seeds, sources, sources, UnconnectedGradients.ZERO)
             grads = [None if gi is None else (gi._value if m.is_raw else gi) for gi in grads]
             return grads + [None] * n_out
 

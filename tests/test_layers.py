@@ -596,3 +596,15 @@ def test_multi_head_attention_accepts_keywords():
     np.testing.assert_allclose(mha(query=x, value=x).numpy(), mha(x, x).numpy())
     with pytest.raises(TypeError):
         mha(x)
+
+
+def test_build_called_directly_marks_the_layer_built_as_keras():
+    layer = gt.layers.Dense(2)
+    layer.build((None, 4))
+    assert layer.built
+    kernel = layer.kernel
+    layer(gt.ones((1, 4)))
+    assert layer.kernel is kernel  # the call does not build again with new weights
+    with gt.autodiff.ForwardAccumulator(layer.kernel, gt.ones_like(layer.kernel)) as acc:
+        out = layer(gt.constant([[1.0, 2.0, 3.0, 4.0]]))
+    np.testing.assert_allclose(acc.jvp(out).numpy(), [[10.0, 10.0]])  # TensorFlow's doc example

@@ -45,13 +45,14 @@ def test_watch_accessed_variables_false():
     assert tape.watched_variables() == (a,)
 
 
-def test_watched_variables_in_order_of_first_watch():
+def test_watched_variables_in_order_of_creation():
+    # TensorFlow orders watched_variables() by variable creation, not by first watch.
     a, b, c = gt.Variable(1.0), gt.Variable(2.0), gt.Variable(3.0)
     with gt.GradientTape() as tape:
         _ = c * b
         tape.watch(a)
         _ = a + c
-    assert tape.watched_variables() == (c, b, a)
+    assert tape.watched_variables() == (a, b, c)
 
 
 def test_only_ops_inside_the_context_are_recorded():
@@ -253,8 +254,12 @@ def test_stop_recording():
         z = x * 3.0
     assert tape.gradient(y, x) is None
     assert float(tape.gradient(z, x)) == 3.0
-    with pytest.raises(RuntimeError, match="not recording"):
+    # TensorFlow: ValueError once the tape has exited, RuntimeError before it was entered.
+    with pytest.raises(ValueError, match="not recording"):
         with tape.stop_recording():
+            pass
+    with pytest.raises(RuntimeError, match="not recording"):
+        with gt.GradientTape().stop_recording():
             pass
 
 

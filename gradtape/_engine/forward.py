@@ -10,6 +10,7 @@ products).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -48,13 +49,26 @@ class ForwardAccumulator:
                 "one tangent per primal, in the same structure")
         self._tangents: dict = {}
         self._recording = False
+        seen: set = set()
         for p, t in zip(flat_p, flat_t):
             if not isinstance(p, Tensor):
                 raise ValueError(
                     f"ForwardAccumulator: primals must be gt.Tensor or gt.Variable, got "
                     f"{type(p).__name__}; convert it with gt.constant first")
+            if p._id in seen:
+                raise ValueError(
+                    "ForwardAccumulator: a tensor was given as a primal more than once; give it "
+                    "once, with the sum of its tangents")
+            seen.add(p._id)
             if not is_differentiable_dtype(p.dtype):
+                warnings.warn(
+                    f"ForwardAccumulator: the primal has dtype {p.dtype.name}; only floating and "
+                    "complex dtypes (e.g. gt.float32) get tangents", stacklevel=2)
                 continue
+            if isinstance(t, Tensor) and t.dtype != p.dtype:
+                raise ValueError(
+                    f"ForwardAccumulator: a tangent of dtype {t.dtype.name} for a primal of dtype "
+                    f"{p.dtype.name}; they must match")
             tv = to_array(t, p.dtype)
             if tuple(tv.shape) != tuple(p.shape):
                 raise ValueError(
@@ -176,7 +190,7 @@ class ForwardAccumulator:
                 raise ValueError(f"ForwardAccumulator.jvp: expected gt.Tensor, got {type(p).__name__}")
             t = self._tangents.get(p._id)
             if t is None:
-                if unconnected is UnconnectedGradients.ZERO and is_differentiable_dtype(p.dtype):
+                if unconnected is UnconnectedGradients.ZERO:  # any dtype, as TensorFlow
                     t = np.zeros(p.shape, dtype=p.dtype)
                 else:
                     out.append(None)

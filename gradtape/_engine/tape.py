@@ -80,6 +80,7 @@ class GradientTape:
         self._watch_accessed_variables = bool(watch_accessed_variables)
         self._clear()
         self._recording = False
+        self._entered = False  # entered at least once since created or last spent
 
     def _clear(self) -> None:
         self._records: list | None = []
@@ -108,6 +109,7 @@ class GradientTape:
             self._clear()
         state.stack = state.stack + [self]
         self._recording = True
+        self._entered = True
 
     def _pop(self) -> None:
         if not self._recording:
@@ -135,7 +137,14 @@ class GradientTape:
         None
         """
         if not self._recording:
-            raise RuntimeError("Trying to stop recording a tape which is not recording.")
+            if self._records is None or not self._entered:
+                raise RuntimeError("GradientTape.stop_recording: the tape is not recording (it was "
+                                   "never entered, or its gradient has been taken); call it inside "
+                                   "the tape's `with` block")
+            # exited, or already stopped: a ValueError, as TensorFlow
+            raise ValueError("GradientTape.stop_recording: the tape is not recording (its `with` "
+                             "block has exited, or recording is already stopped); call it inside "
+                             "the tape's `with` block")
         self._pop()
         try:
             yield
@@ -188,8 +197,16 @@ class GradientTape:
                 self._watched_vars[t._id] = t
 
     def watched_variables(self) -> tuple:
-        """The variables this tape watched, in order of first watch."""
-        return tuple(self._watched_vars.values())
+        """The variables this tape watched, in order of creation (as TensorFlow orders them).
+
+        >>> import gradtape as gt
+        >>> a, b = gt.Variable(1.0, name="a"), gt.Variable(2.0, name="b")
+        >>> with gt.GradientTape() as tape:
+        ...     y = b * a
+        >>> [v.name for v in tape.watched_variables()]
+        ['a:0', 'b:0']
+        """
+        return tuple(sorted(self._watched_vars.values(), key=lambda v: v._id))
 
     def _check_alive(self, what: str) -> None:
         if self._records is None:
@@ -355,7 +372,11 @@ class GradientTape:
 
     def note_assign(self, variable, value) -> None:
         """Called by ``Variable.assign*`` while this tape records: assignments carry no
-        gradient, so remember them to explain a None gradient."""
+        gradient, so remember them to explain a None gradient. As in TensorFlow, assigning to
+        a trainable variable accesses it, so the tape watches it."""
+        if (variable._id not in self._ids and self._watch_accessed_variables
+                and type(variable) is Variable and variable.trainable):
+            self._watch_variable(variable)
         if isinstance(value, Tensor):
             self._blocked.append((f"{variable.name}.assign", [value._id], (variable._id,)))
 
@@ -366,18 +387,28 @@ class GradientTape:
             self._watched_vars[v._id] = v
 
     # -- differentiation -----------------------------------------------------------------
-    def _start(self, what: str) -> list:
+    def _start(self, what: str, stacklevel: int = 3) -> list:
         if self._records is None:
             raise RuntimeError("A non-persistent GradientTape can only be used to compute one set "
                                "of gradients (or jacobians)")
-        if self._recording and not self._persistent:
-            self._pop()
+        if self._recording:
+            if not self._persistent:
+                self._pop()
+            else:
+                # TensorFlow logs this warning; the gradient ops are recorded on the tape.
+                warnings.warn(
+                    f"Calling GradientTape.{what} on a persistent tape inside its context is "
+                    "significantly less efficient than calling it outside the context (it causes "
+                    "the gradient ops to be recorded on the tape, leading to increased CPU and "
+                    "memory usage). Only call it inside the context if you actually want to trace "
+                    "the gradient in order to compute higher order derivatives.", stacklevel=stacklevel)
         return self._records
 
     def _finish(self) -> None:
         if not self._persistent:
             self._skeleton = self._records   # records were reduced to skeletons by the sweep
             self._records = None
+            self._entered = False
 
     def gradient(self, target, sources, output_gradients=None,
                  unconnected_gradients=UnconnectedGradients.NONE):
@@ -410,6 +441,12 @@ class GradientTape:
                     f"GradientTape.gradient: output_gradients has {len(flat_og)} entries but "
                     f"there are {len(flat_targets)} targets; give one per flattened target (None "
                     "for ones)")
+            for t, og in zip(flat_targets, flat_og):
+                if isinstance(og, Tensor) and og.dtype != t.dtype and is_differentiable_dtype(t.dtype):
+                    from ..errors import InvalidArgumentError  # TensorFlow's error here
+                    raise InvalidArgumentError(
+                        f"GradientTape.gradient: an output_gradients entry has dtype "
+                        f"{og.dtype.name} but its target has dtype {t.dtype.name}; they must match")
         else:
             flat_og = [None] * len(flat_targets)
         if self._records is None:
@@ -439,7 +476,7 @@ class GradientTape:
     def _sweep(self, seeds: dict, flat_sources, sources, unconnected):
         """The sweep behind ``gradient``, from seeds by id: a caller that drops its targets
         first (``recompute_grad``) lets the sweep free them as soon as they are used."""
-        records = self._start("gradient")  # every argument is valid: now the tape may be used
+        records = self._start("gradient", 4)  # every argument is valid: now the tape may be used
         source_ids = self._source_ids(flat_sources, seeds)
         tracked = self._ids if self._watched <= source_ids else None
         try:
@@ -507,8 +544,10 @@ class GradientTape:
         chunk = max(chunk, 1)
         parts: dict = {i: [] for i in source_ids}
         try:
-            if is_differentiable_dtype(target.dtype) and n:
-                for start in range(0, n, chunk):
+            if is_differentiable_dtype(target.dtype):
+                # An empty target still runs one (empty) sweep: connected sources get an empty
+                # Jacobian, unconnected ones follow unconnected_gradients (as TensorFlow).
+                for start in range(0, max(n, 1), chunk):
                     stop = min(n, start + chunk)
                     seed = np.zeros((stop - start, n), dtype=target.dtype)
                     seed[np.arange(stop - start), np.arange(start, stop)] = 1
@@ -542,7 +581,7 @@ class GradientTape:
         """Per-example Jacobians: ``[b, y1.., x1..]`` for target ``[b, y1..]`` and source ``[b, x1..]``.
 
         Assumes example ``i`` of the target depends only on example ``i`` of the source. An
-        unconnected source gives zeros.
+        unconnected source gives zeros of the target's dtype, as in TensorFlow.
 
         >>> import gradtape as gt
         >>> x = gt.constant([[1.0, 2.0], [3.0, 4.0]])
@@ -590,9 +629,9 @@ class GradientTape:
         finally:
             self._finish()
         if result is None:
-            if not is_differentiable_dtype(source.dtype):
-                return None
-            return wrap(np.zeros((b,) + yshape + tuple(source.shape[1:]), dtype=source.dtype))
+            # TensorFlow returns zeros of the target's dtype, whatever unconnected_gradients says
+            # and whatever the dtypes.
+            return wrap(np.zeros((b,) + yshape + tuple(source.shape[1:]), dtype=target.dtype))
         return result
 
     @staticmethod

@@ -78,6 +78,20 @@ class Layer(Module):
     """
 
     _call_accepts_training: dict = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass's own build marks the layer built, whether the first call or the user ran
+        # it (layer.build(shape) before any call), as Keras does; a second call does not rebuild.
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_marks_built", False):
+            def marked(self, *args, **kw):
+                out = build(self, *args, **kw)
+                self.built = True
+                return out
+            marked._marks_built = True
+            marked.__doc__, marked.__name__, marked.__qualname__ = build.__doc__, build.__name__, build.__qualname__
+            cls.build = marked
     _cast_integer_inputs = True  # False for layers whose inputs are ids (Embedding)
 
     def __init__(self, trainable: bool = True, name: str | None = None, dtype=None, **kwargs: Any):
