@@ -52,7 +52,8 @@ from .module import Module  # noqa: E402
 from . import data, initializers, layers, losses, metrics, optimizers, train  # noqa: E402,F401
 from . import keras  # noqa: E402,F401
 from . import dtypes  # noqa: E402,F401
-from . import bitwise, errors, image, signal, sparse  # noqa: E402,F401
+from . import bitwise, errors, image, signal, sparse, strings  # noqa: E402,F401
+from .ops.strings import as_string  # noqa: E402,F401  (tf.as_string)
 from .sparse_tensor import SparseTensor  # noqa: E402,F401
 from .ops.bits import bitcast  # noqa: E402,F401
 from .linalg import eig, eigvals  # noqa: E402,F401  (tf.eig, tf.eigvals)

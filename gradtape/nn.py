@@ -10,7 +10,7 @@ from .ops.conv_variants import *  # noqa: F401,F403
 from .ops.ctc import *  # noqa: F401,F403
 from .ops.morphology import *  # noqa: F401,F403
 from .ops.sampled import *  # noqa: F401,F403
-from .ops.sparse import embedding_lookup_sparse, safe_embedding_lookup_sparse  # noqa: F401
+from .ops.sparse_segments import embedding_lookup_sparse, safe_embedding_lookup_sparse  # noqa: F401
 from .ops.nn_losses import *  # noqa: F401,F403
 from .ops.space import *  # noqa: F401,F403
 from .ops.statistics import *  # noqa: F401,F403

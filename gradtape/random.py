@@ -2,3 +2,5 @@
 
 from .ops.random import *  # noqa: F401,F403
 from .ops.random_distributions import *  # noqa: F401,F403
+from .ops.random_gamma import *  # noqa: F401,F403
+from .ops.candidate_sampling import *  # noqa: F401,F403

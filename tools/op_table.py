@@ -24,7 +24,10 @@ import gradtape as gt  # noqa: E402
 
 NAMESPACES = [("gt", gt), ("gt.math", gt.math), ("gt.linalg", gt.linalg), ("gt.nn", gt.nn),
               ("gt.random", getattr(gt, "random", None)), ("gt.signal", gt.signal),
-              ("gt.image", gt.image), ("gt.sparse", gt.sparse)]
+              ("gt.image", gt.image), ("gt.sparse", gt.sparse), ("gt.strings", gt.strings)]
+# Namespaces whose functions never have gradients (random draws, strings); checked before rows,
+# since a row named after a differentiable op of the same name must not count for them.
+NO_GRADIENT_NAMESPACES = ("gt.random", "gt.strings")
 # Ops whose outputs are integers, booleans or constants, or that TensorFlow gives no gradient
 # either (logm): no gradient by design.
 NO_GRADIENT = {
@@ -42,7 +45,7 @@ NO_GRADIENT = {
     "hann_window", "hamming_window", "linear_to_mel_weight_matrix", "inverse_stft_window_fn",
     "non_max_suppression", "uniform_candidate_sampler", "log_uniform_candidate_sampler",
     "fixed_unigram_candidate_sampler", "learned_unigram_candidate_sampler", "all_candidate_sampler",
-    "to_indicator",
+    "to_indicator", "as_string",
 }
 SKIP = {"Tensor", "Variable", "IndexedSlices", "GradientTape", "UnconnectedGradients",
         "custom_gradient", "recompute_grad", "Generator", "set_seed",
@@ -103,12 +106,12 @@ def render(ops, cover) -> str:
     lines = ["| op | reverse | forward | 2nd order | table rows |", "| --- | --- | --- | --- | --- |"]
     counts = {"verified": 0, "nograd": 0, "other": 0}
     for prefix, name in ops:
-        c = cover.get(name)
+        c = cover.get(name) if prefix != "gt.strings" else None
         if c:
             counts["verified"] += 1
             lines.append(f"| `{prefix}.{name}` | {yes if c['rev'] else '-'} | {yes if c['fwd'] else '-'} | "
                          f"{yes if c['order2'] else '-'} | {c['rows']} |")
-        elif name in NO_GRADIENT or prefix == "gt.random":
+        elif name in NO_GRADIENT or prefix in NO_GRADIENT_NAMESPACES:
             counts["nograd"] += 1
             lines.append(f"| `{prefix}.{name}` | no gradient | no gradient | - | - |")
         else:

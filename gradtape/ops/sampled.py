@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .._engine.tensor import Tensor, to_array, wrap
-from .random_distributions import (
+from .candidate_sampling import (
     _true_classes, all_candidate_sampler, fixed_unigram_candidate_sampler, learned_unigram_candidate_sampler,
     log_uniform_candidate_sampler, uniform_candidate_sampler,
 )
