@@ -23,6 +23,7 @@ import numpy as np
 
 from .._engine.primitive import bind, primitive
 from .._engine.tensor import Tensor, to_array, wrap
+from ._args import integers
 
 __all__ = ["ctc_loss", "ctc_greedy_decoder", "collapse_repeated", "ctc_unique_labels"]
 
@@ -38,11 +39,7 @@ def _ints(v, op: str, arg: str, ndim: int) -> np.ndarray:
     """``v`` as an integer array of rank ``ndim``, or a clear error."""
     if v is None:
         raise ValueError(f"{op}: {arg} is required; give an integer tensor")
-    a = np.asarray(v._value if isinstance(v, Tensor) else to_array(v))
-    if a.size == 0 and a.dtype.kind == "f" and not isinstance(v, (Tensor, np.ndarray)):
-        a = a.astype(np.int32)  # an empty Python list
-    if a.dtype.kind not in "iu":
-        raise TypeError(f"{op}: {arg} must be integers, got dtype {a.dtype.name}; cast it to int32 or int64")
+    a = integers(v, op, arg)
     if a.ndim != ndim:
         raise ValueError(f"{op}: {arg} must have rank {ndim}, got shape {a.shape}")
     return a

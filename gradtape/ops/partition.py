@@ -13,16 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from .._engine.tensor import Tensor, to_array, wrap
+from .._engine.tensor import Tensor, wrap
+from ._args import integers
 
 
-def _ints(v, op: str, arg: str) -> np.ndarray:
-    a = np.asarray(v._value if isinstance(v, Tensor) else to_array(v))
-    if a.size == 0 and a.dtype.kind == "f" and not isinstance(v, (Tensor, np.ndarray)):
-        a = a.astype(np.int32)  # an empty Python list
-    if a.dtype.kind not in "iu":
-        raise TypeError(f"{op}: {arg} must be integers (int32), got dtype {a.dtype.name}")
-    return a
+_ints = integers
 
 
 def dynamic_partition(data: Any, partitions: Any, num_partitions: int, name: str | None = None) -> list:

@@ -14,6 +14,7 @@ import numpy as np
 
 from .._engine.primitive import bind
 from .._engine.tensor import Tensor, as_dtype, bool_, to_array, wrap
+from ._args import integers
 from .indexing import _getitem
 
 
@@ -101,11 +102,7 @@ def reverse_sequence(input: Any, seq_lengths: Any, seq_axis: int | None = None, 
     b = 0 if batch_axis is None else _axis(batch_axis, op, "batch_axis", rank)
     if s == b:
         raise ValueError(f"{op}: seq_axis and batch_axis must differ, both are {s}")
-    n = np.asarray(seq_lengths._value if isinstance(seq_lengths, Tensor) else to_array(seq_lengths))
-    if n.size == 0 and n.dtype.kind == "f" and not isinstance(seq_lengths, (Tensor, np.ndarray)):
-        n = n.astype(np.int32)  # an empty Python list
-    if n.dtype.kind not in "iu":
-        raise TypeError(f"{op}: seq_lengths must be integers, got dtype {n.dtype.name}")
+    n = integers(seq_lengths, op, "seq_lengths")
     if n.ndim != 1:
         raise ValueError(f"{op}: seq_lengths must be 1-D, got shape {n.shape}")
     nb, ns = x.shape[b], x.shape[s]

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .._engine.tensor import Tensor, as_dtype, int32, to_array, wrap
+from ._args import integers
 
 Unique = collections.namedtuple("Unique", ["y", "idx"])
 UniqueWithCounts = collections.namedtuple("UniqueWithCounts", ["y", "idx", "count"])
@@ -227,11 +228,7 @@ def unravel_index(indices: Any, dims: Any, name: str | None = None) -> Tensor:
     array([3, 1, 4, 1], dtype=int32)
     """
     op = "unravel_index"
-    idx = _array(indices)
-    if idx.size == 0 and idx.dtype.kind == "f" and not isinstance(indices, (Tensor, np.ndarray)):
-        idx = idx.astype(np.int32)  # an empty Python list
-    if idx.dtype.kind not in "iu":
-        raise TypeError(f"{op}: indices must be integers, got dtype {idx.dtype.name}")
+    idx = integers(indices, op, "indices")
     d = _array(dims)
     if d.size == 0 and d.dtype.kind == "f":
         d = d.astype(np.int64)  # an empty Python list

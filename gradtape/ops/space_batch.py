@@ -15,16 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from .._engine.tensor import Tensor, to_array, wrap
+from .._engine.tensor import Tensor, wrap
+from ._args import integers
 
 
 def _int_array(v, op: str, arg: str) -> np.ndarray:
-    a = np.asarray(v._value if isinstance(v, Tensor) else to_array(v))
-    if a.size == 0 and a.dtype.kind == "f" and not isinstance(v, (Tensor, np.ndarray)):
-        a = a.astype(np.int64)  # an empty Python list
-    if a.dtype.kind not in "iu":
-        raise TypeError(f"{op}: {arg} must be integers, got dtype {a.dtype.name}")
-    return a.astype(np.int64)
+    return integers(v, op, arg, np.int64).astype(np.int64)
 
 
 def _block_args(op: str, x: Tensor, block_shape, pairs, pairs_arg: str) -> tuple:
