@@ -90,7 +90,8 @@ def test_keras_names_are_gradtapes_own():
     assert tf.keras.layers.Dense is tf.layers.Dense
     assert tf.keras.optimizers.Adam is tf.optimizers.Adam
     assert tf.keras.losses.MeanSquaredError is tf.losses.MeanSquaredError
-    assert tf.keras.Sequential is tf.layers.Sequential
+    assert issubclass(tf.keras.Sequential, tf.layers.Sequential)
+    assert issubclass(tf.keras.Sequential, tf.keras.Model)
     assert tf.keras.initializers.GlorotUniform is tf.initializers.GlorotUniform
     assert issubclass(tf.keras.Model, tf.layers.Layer)
 

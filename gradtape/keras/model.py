@@ -1,38 +1,13 @@
-"""``gt.keras``: the Keras names that GradientTape training loops use.
-
-``tf.keras.layers.Dense``, ``tf.keras.optimizers.Adam``, ``tf.keras.losses...``,
-``tf.keras.metrics...``, ``tf.keras.initializers...``, ``tf.keras.Sequential`` and subclasses of
-``tf.keras.Model`` port by changing the import: each name is gradtape's own (``gt.layers``,
-``gt.optimizers``, ...). Keras's ``compile``/``fit`` loop is not provided; gradtape trains with
-a ``GradientTape`` loop, which is what a subclassed ``Model`` with a custom train step uses.
-
->>> import gradtape as gt
->>> class TwoLayers(gt.keras.Model):
-...     def __init__(self):
-...         super().__init__()
-...         self.d1 = gt.keras.layers.Dense(8, activation="relu")
-...         self.d2 = gt.keras.layers.Dense(2)
-...     def call(self, x, training=False):
-...         return self.d2(self.d1(x))
->>> model = TwoLayers()
->>> model(gt.ones((3, 4))).shape
-(3, 2)
->>> len(model.trainable_variables)
-4
-"""
+"""``gt.keras.Model``: a layer that owns its sublayers, with Keras's prediction loop."""
 
 from __future__ import annotations
 
 from typing import Callable
 
-from . import initializers, losses, metrics, optimizers
-from . import layers
-from .layers import Sequential, activations
-from .layers.base import Layer
-from .ops.array import concat
+from ..layers.base import Layer
+from ..ops.array import concat
 
-__all__ = ["Model", "Sequential", "activations", "initializers", "layers", "losses", "metrics",
-           "optimizers"]
+__all__ = ["Model"]
 
 
 class Model(Layer):
@@ -95,6 +70,12 @@ class Model(Layer):
 
     @property
     def layers(self) -> list:
-        """The layers set as attributes of the model (in the order they were set)."""
-        return self._direct_layers()
+        """The layers set as attributes of the model (in the order they were set); a
+        ``Sequential`` model's own list of layers."""
+        own = self.__dict__.get("layers")
+        return own if own is not None else self._direct_layers()
+
+    @layers.setter
+    def layers(self, value: list) -> None:
+        self.__dict__["layers"] = value  # the name checkpoints use, as gt.layers.Sequential
 

@@ -1,0 +1,32 @@
+"""``gt.keras``: the Keras names that GradientTape training loops use.
+
+``tf.keras.layers.Dense``, ``tf.keras.optimizers.Adam``, ``tf.keras.losses...``,
+``tf.keras.metrics...``, ``tf.keras.initializers...``, ``tf.keras.Sequential`` and subclasses of
+``tf.keras.Model`` port by changing the import: each name is gradtape's own (``gt.layers``,
+``gt.optimizers``, ...). Keras's ``compile``/``fit`` loop is not provided; gradtape trains with
+a ``GradientTape`` loop, which is what a subclassed ``Model`` with a custom train step uses.
+
+>>> import gradtape as gt
+>>> class TwoLayers(gt.keras.Model):
+...     def __init__(self):
+...         super().__init__()
+...         self.d1 = gt.keras.layers.Dense(8, activation="relu")
+...         self.d2 = gt.keras.layers.Dense(2)
+...     def call(self, x, training=False):
+...         return self.d2(self.d1(x))
+>>> model = TwoLayers()
+>>> model(gt.ones((3, 4))).shape
+(3, 2)
+>>> len(model.trainable_variables)
+4
+"""
+
+from __future__ import annotations
+
+from .. import initializers, layers, losses, metrics, optimizers
+from ..layers import activations
+from .model import Model
+from .sequential import Sequential
+
+__all__ = ["Model", "Sequential", "activations", "initializers", "layers", "losses", "metrics",
+           "optimizers"]
