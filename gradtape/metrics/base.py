@@ -1,105 +1,79 @@
-"""``gt.metrics``: running metrics with Keras's ``update_state`` / ``result`` / ``reset_state``.
+"""The base classes: :class:`Metric`, :class:`Mean`, :class:`Sum` and :class:`MeanMetricWrapper`.
 
 A metric is a :class:`gradtape.Module` whose state lives in non-trainable variables (so a
-checkpoint can hold it), updated with ``assign_add`` from NumPy values: updating never records
-on a tape. ``result()`` returns a float32 scalar tensor; calling the metric updates it and
-returns the result.
+checkpoint can hold it), updated from NumPy values: updating never records on a tape.
 
 >>> import gradtape as gt
->>> acc = gt.metrics.SparseCategoricalAccuracy()
->>> acc.update_state([0, 1], [[0.9, 0.1], [0.8, 0.2]])
->>> float(acc.result())
-0.5
+>>> m = gt.metrics.Mean()
+>>> float(m([1.0, 3.0]))
+2.0
 """
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections import defaultdict
 from typing import Any, Callable
 
 import numpy as np
 
-from ._engine.tensor import Tensor, Variable, as_dtype, wrap
-from .module import Module
+from .._engine.tensor import Tensor, Variable, as_dtype, to_array, wrap
+from ..module import Module
 
-__all__ = ["Metric", "Mean", "Sum", "MeanMetricWrapper", "Accuracy", "BinaryAccuracy",
-           "CategoricalAccuracy", "SparseCategoricalAccuracy", "accuracy", "binary_accuracy",
-           "categorical_accuracy", "sparse_categorical_accuracy"]
+__all__ = ["Metric", "Mean", "Sum", "MeanMetricWrapper"]
+
+EPSILON = 1e-7  # Keras's backend.epsilon()
+
+_name_counters: dict[str, Any] = defaultdict(itertools.count)
+
+
+def _snake(name: str) -> str:
+    """Keras's ``to_snake_case``: ``"MeanIoU"`` -> ``"mean_io_u"``, ``"AUC"`` -> ``"auc"``."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _auto_name(cls_name: str) -> str:
+    """The snake_case class name, then ``name_1``, ``name_2``... as Keras names metrics created
+    without ``name=``."""
+    base = _snake(cls_name)
+    n = next(_name_counters[base])
+    return base if n == 0 else f"{base}_{n}"
 
 
 def _np(x) -> np.ndarray:
-    if isinstance(x, Tensor):
-        return np.asarray(x._value)
-    return np.asarray(x)
+    """``x`` as an array, with TensorFlow's inference for Python numbers (floats -> float32)."""
+    return np.asarray(to_array(x))
 
 
-def _same_rank(t: np.ndarray, p: np.ndarray):
-    """Squeeze (or, for rank 1, add) a trailing axis of size 1 when the ranks differ by one, as
-    Keras does before comparing labels and predictions."""
+def _f32(x) -> np.ndarray:
+    """``x`` as a float32 array (Keras's ``floatx``); float64 input is kept as float64."""
+    a = _np(x)
+    return a if a.dtype in (np.float32, np.float64) else a.astype(np.float32)
+
+
+def _same_rank(t: np.ndarray, p: np.ndarray, expand_rank_1: bool = True):
+    """Keras's ``squeeze_or_expand_to_same_rank``: when the ranks differ by one and the larger
+    has a trailing axis of size 1, squeeze it (or, for a rank-1 partner, expand the partner)."""
     if t.ndim == p.ndim + 1 and t.shape[-1] == 1:
-        return (t, p[..., None]) if p.ndim == 1 else (t.reshape(t.shape[:-1]), p)
+        return (t, p[..., None]) if p.ndim == 1 and expand_rank_1 else (t.reshape(t.shape[:-1]), p)
     if p.ndim == t.ndim + 1 and p.shape[-1] == 1:
-        return (t[..., None], p) if t.ndim == 1 else (t, p.reshape(p.shape[:-1]))
+        return (t[..., None], p) if t.ndim == 1 and expand_rank_1 else (t, p.reshape(p.shape[:-1]))
     return t, p
 
 
-def accuracy(y_true, y_pred) -> Tensor:
-    """1.0 where ``y_true == y_pred``, else 0.0 (float32, elementwise).
-
-    >>> import gradtape as gt
-    >>> gt.metrics.accuracy([1, 2], [1, 3]).numpy()
-    array([1., 0.], dtype=float32)
-    """
-    t, p = _same_rank(_np(y_true), _np(y_pred))
-    return wrap((t == p).astype(np.float32))
-
-
-def binary_accuracy(y_true, y_pred, threshold: float = 0.5) -> Tensor:
-    """1.0 where ``(y_pred > threshold) == y_true``, else 0.0 (float32, elementwise, as Keras 3;
-    :class:`BinaryAccuracy` averages each sample's values).
-
-    >>> import gradtape as gt
-    >>> gt.metrics.binary_accuracy([[1.0, 0.0]], [[0.7, 0.6]]).numpy()
-    array([[1., 0.]], dtype=float32)
-    """
-    t, p = _same_rank(_np(y_true), _np(y_pred))
-    return wrap(((p > threshold).astype(np.float32) == t.astype(np.float32)).astype(np.float32))
-
-
-def categorical_accuracy(y_true, y_pred) -> Tensor:
-    """1.0 where ``argmax(y_true) == argmax(y_pred)`` on the last axis.
-
-    >>> import gradtape as gt
-    >>> gt.metrics.categorical_accuracy([[0, 1], [1, 0]], [[0.2, 0.8], [0.3, 0.7]]).numpy()
-    array([1., 0.], dtype=float32)
-    """
-    t, p = _np(y_true), _np(y_pred)
-    return wrap((np.argmax(t, axis=-1) == np.argmax(p, axis=-1)).astype(np.float32))
-
-
-def sparse_categorical_accuracy(y_true, y_pred) -> Tensor:
-    """1.0 where the integer label equals ``argmax(y_pred)`` on the last axis.
-
-    Labels of shape ``(batch,)`` or ``(batch, 1)`` are accepted.
-
-    >>> import gradtape as gt
-    >>> gt.metrics.sparse_categorical_accuracy([1, 0], [[0.2, 0.8], [0.3, 0.7]]).numpy()
-    array([1., 0.], dtype=float32)
-    """
-    t, p = _np(y_true), _np(y_pred)
-    want = p.shape[:-1]
-    if t.shape != want and t.size == int(np.prod(want)):
-        t = t.reshape(want)
-    if t.shape != want:
-        raise ValueError(f"sparse_categorical_accuracy: labels of shape {t.shape} do not match "
-                         f"predictions of shape {p.shape}")
-    return wrap((np.argmax(p, axis=-1) == t.astype(np.int64)).astype(np.float32))
+def _result(value, dtype: np.dtype) -> Tensor:
+    return wrap(np.asarray(value, dtype=dtype))
 
 
 class Metric(Module):
     """Base class: subclasses implement ``update_state``, ``result`` and (optionally) ``reset_state``.
 
     :meth:`add_weight` creates non-trainable float64 state variables, zeroed by the default
-    :meth:`reset_state`.
+    :meth:`reset_state`. Without ``name=``, a metric is named after its class in snake_case,
+    made unique with ``_1``, ``_2``... as in Keras.
 
     >>> import gradtape as gt
     >>> class Largest(gt.metrics.Metric):
@@ -113,10 +87,12 @@ class Metric(Module):
     >>> m = Largest()
     >>> float(m([1.0, 5.0, 2.0]))
     5.0
+    >>> m.get_config()
+    {'name': 'largest', 'dtype': 'float32'}
     """
 
     def __init__(self, name: str | None = None, dtype: Any = None):
-        super().__init__(name=name)
+        super().__init__(name=name if name is not None else _auto_name(type(self).__name__))
         self._dtype = as_dtype(dtype) if dtype is not None else np.dtype(np.float32)
 
     @property
@@ -130,6 +106,11 @@ class Metric(Module):
         if initializer not in ("zeros", None):
             raise ValueError("Metric.add_weight: only the 'zeros' initializer is supported")
         return Variable(np.zeros(tuple(shape), dtype=dt), trainable=False, name=f"{self.name}/{name}")
+
+    def add_variable(self, shape=(), initializer: str = "zeros", dtype: Any = None, aggregation: str = "sum",
+                     name: str | None = None) -> Variable:
+        """Keras 3's spelling of :meth:`add_weight` (``shape`` first; ``aggregation`` is ignored)."""
+        return self.add_weight(name or "variable", shape=shape, initializer=initializer, dtype=dtype)
 
     def update_state(self, *args: Any, **kwargs: Any) -> None:  # pragma: no cover - abstract
         """Accumulate statistics from a batch."""
@@ -146,6 +127,15 @@ class Metric(Module):
 
     reset_states = reset_state
 
+    def get_config(self) -> dict:
+        """The constructor arguments, as Keras's ``get_config`` (``dtype`` as a string)."""
+        return {"name": self.name, "dtype": self.dtype.name}
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Metric":
+        """Rebuild a metric from :meth:`get_config`'s dict."""
+        return cls(**config)
+
     def __call__(self, *args: Any, **kwargs: Any) -> Tensor:
         self.update_state(*args, **kwargs)
         return self.result()
@@ -157,7 +147,7 @@ class _Reduce(Metric):
         self.total = self.add_weight("total")
         self.count = self.add_weight("count")
 
-    def _accumulate(self, values, sample_weight=None, reduce=np.mean) -> None:
+    def _accumulate(self, values, sample_weight: Any = None, reduce=np.mean) -> None:
         """Keras's per-sample reduction: every axis after the first is reduced with ``reduce``
         (after weighting), so each row of the batch counts once (``sample_weight`` times)."""
         v = _np(values).astype(np.float64)
@@ -165,16 +155,7 @@ class _Reduce(Metric):
         if sample_weight is not None:
             w = _np(sample_weight).astype(np.float64)
             # A trailing axis of size 1 on one side only is squeezed (or added), as in Keras.
-            if v.ndim == w.ndim + 1 and v.shape[-1] == 1:
-                if w.ndim == 1:
-                    w = w[:, None]
-                else:
-                    v = v.reshape(v.shape[:-1])
-            elif w.ndim == v.ndim + 1 and w.shape[-1] == 1:
-                if v.ndim == 1:
-                    v = v[:, None]
-                else:
-                    w = w.reshape(w.shape[:-1])
+            v, w = _same_rank(v, w)
             if v.ndim > w.ndim:
                 v = reduce(v, axis=tuple(range(w.ndim, v.ndim)))
             try:
@@ -222,14 +203,14 @@ class Mean(_Reduce):
     def __init__(self, name: str = "mean", dtype: Any = None):
         super().__init__(name=name, dtype=dtype)
 
-    def update_state(self, values, sample_weight=None) -> None:
+    def update_state(self, values: Any, sample_weight: Any = None) -> None:
         """Add ``values`` (any shape; each sample, a row along the first axis, counts once, or
         ``sample_weight`` times; a scalar counts as one sample)."""
         self._accumulate(values, sample_weight)
 
     def result(self) -> Tensor:
         c = float(self.count.numpy())
-        return wrap(np.asarray(float(self.total.numpy()) / c if c else 0.0, dtype=self.dtype))
+        return _result(float(self.total.numpy()) / c if c else 0.0, self.dtype)
 
 
 class Sum(_Reduce):
@@ -244,16 +225,18 @@ class Sum(_Reduce):
     def __init__(self, name: str = "sum", dtype: Any = None):
         super().__init__(name=name, dtype=dtype)
 
-    def update_state(self, values, sample_weight=None) -> None:
+    def update_state(self, values: Any, sample_weight: Any = None) -> None:
         """Add ``values`` (times ``sample_weight`` when given)."""
         self._accumulate(values, sample_weight, reduce=np.sum)
 
     def result(self) -> Tensor:
-        return wrap(np.asarray(float(self.total.numpy()), dtype=self.dtype))
+        return _result(float(self.total.numpy()), self.dtype)
 
 
 class MeanMetricWrapper(Mean):
-    """The running mean of ``fn(y_true, y_pred)``.
+    """The running mean of ``fn(y_true, y_pred, **kwargs)``.
+
+    Without ``name=``, the metric is named after ``fn``.
 
     >>> import gradtape as gt
     >>> m = gt.metrics.MeanMetricWrapper(gt.losses.mean_absolute_error, name="mae")
@@ -266,56 +249,35 @@ class MeanMetricWrapper(Mean):
         self._fn = fn
         self._fn_kwargs = kwargs
 
-    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         """Add the per-example values of ``fn`` for this batch."""
         self._accumulate(self._fn(y_true, y_pred, **self._fn_kwargs), sample_weight)
 
+    def get_config(self) -> dict:
+        """``name``, ``dtype``, ``fn`` (by name when it has one) and ``fn``'s keyword arguments."""
+        fn = getattr(self._fn, "__name__", self._fn)
+        return {**super().get_config(), "fn": fn, **self._fn_kwargs}
 
-class Accuracy(MeanMetricWrapper):
-    """How often ``y_pred`` equals ``y_true`` exactly (for class ids, not scores).
-
-    >>> import gradtape as gt
-    >>> m = gt.metrics.Accuracy()
-    >>> float(m([1, 2, 3, 4], [0, 2, 3, 4]))
-    0.75
-    """
-
-    def __init__(self, name: str = "accuracy", dtype: Any = None):
-        super().__init__(accuracy, name=name, dtype=dtype)
-
-
-class BinaryAccuracy(MeanMetricWrapper):
-    """How often ``y_pred > threshold`` matches the 0/1 label.
-
-    >>> import gradtape as gt
-    >>> float(gt.metrics.BinaryAccuracy()([[1.0], [0.0]], [[0.9], [0.7]]))
-    0.5
-    """
-
-    def __init__(self, name: str = "binary_accuracy", dtype: Any = None, threshold: float = 0.5):
-        super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=float(threshold))
+    @classmethod
+    def from_config(cls, config: dict) -> "MeanMetricWrapper":
+        """Rebuild the wrapper; a string ``fn`` is looked up among ``gt.metrics``'s functions."""
+        config = dict(config)
+        if isinstance(config.get("fn"), str):
+            from . import _FUNCTIONS
+            config["fn"] = _FUNCTIONS[config["fn"]]
+        return cls(**config)
 
 
-class CategoricalAccuracy(MeanMetricWrapper):
-    """How often the predicted class (argmax) equals the one-hot label's class.
+class _KerasWrapper(MeanMetricWrapper):
+    """A :class:`MeanMetricWrapper` whose config is ``name``, ``dtype`` and the listed kwargs."""
 
-    >>> import gradtape as gt
-    >>> float(gt.metrics.CategoricalAccuracy()([[0, 1]], [[0.3, 0.7]]))
-    1.0
-    """
+    _config_keys: tuple = ()
 
-    def __init__(self, name: str = "categorical_accuracy", dtype: Any = None):
-        super().__init__(categorical_accuracy, name=name, dtype=dtype)
+    def get_config(self) -> dict:
+        cfg = Metric.get_config(self)
+        cfg.update({k: self._fn_kwargs[k] for k in self._config_keys})
+        return cfg
 
-
-class SparseCategoricalAccuracy(MeanMetricWrapper):
-    """How often the predicted class (argmax of the scores) equals the integer label.
-
-    >>> import gradtape as gt
-    >>> m = gt.metrics.SparseCategoricalAccuracy()
-    >>> float(m([[2], [1]], [[0.1, 0.6, 0.3], [0.05, 0.95, 0.0]]))
-    0.5
-    """
-
-    def __init__(self, name: str = "sparse_categorical_accuracy", dtype: Any = None):
-        super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
+    @classmethod
+    def from_config(cls, config: dict) -> "MeanMetricWrapper":
+        return cls(**config)
