@@ -50,6 +50,7 @@ __version__ = "0.1.0"
 
 from .module import Module  # noqa: E402
 from . import data, initializers, layers, losses, metrics, optimizers, train  # noqa: E402,F401
+from . import constraints, regularizers  # noqa: E402,F401
 from . import keras  # noqa: E402,F401
 from . import dtypes  # noqa: E402,F401
 from . import bitwise, errors, image, signal, sparse, strings  # noqa: E402,F401

@@ -56,7 +56,10 @@ class Module:
     """
 
     # Attributes never walked (bookkeeping that could point back up or sideways).
-    _WALK_IGNORED = frozenset({"_module_name", "_trainable_flags"})
+    _WALK_IGNORED = frozenset({"_module_name", "_trainable_flags", "_losses"})
+    # Modules of these types below this one are neither listed nor walked into (a Keras model's
+    # metrics hold state, not weights).
+    _WALK_SKIPPED_TYPES: tuple = ()
 
     def __init__(self, name: str | None = None):
         if name is None:
@@ -83,10 +86,12 @@ class Module:
         ``path`` is a tuple of attribute names, list indices and dict keys from ``self``.
         """
         seen: set[int] = {id(self)}
+        skipped = self._WALK_SKIPPED_TYPES
 
         def leaves(prefix: tuple, value: Any, depth: int):
             if isinstance(value, (Variable, Module)):
-                yield prefix, value
+                if not (skipped and isinstance(value, skipped)):
+                    yield prefix, value
             elif depth > 64:
                 return
             elif isinstance(value, (list, tuple)):
@@ -114,8 +119,44 @@ class Module:
 
         yield from visit(self, ())
 
+    def _leaves(self, recurse: bool = True) -> list:
+        """The leaves of :meth:`_walk` in the same order, without their paths: one flat pass
+        that builds a list (the variables of a model are read at every training step)."""
+        out: list = []
+        seen: set[int] = {id(self)}
+        skipped = self._WALK_SKIPPED_TYPES
+        ignored = Module._WALK_IGNORED
+
+        def add(value: Any, subs: list, depth: int) -> None:
+            if isinstance(value, (Variable, Module)):
+                if id(value) not in seen and not (skipped and isinstance(value, skipped)):
+                    seen.add(id(value))
+                    out.append(value)
+                    if isinstance(value, Module):
+                        subs.append(value)
+            elif depth > 64:
+                return
+            elif isinstance(value, (list, tuple)):
+                for v in value:
+                    add(v, subs, depth + 1)
+            elif isinstance(value, dict):
+                for _, v in _dict_items(value):
+                    add(v, subs, depth + 1)
+
+        def visit(module: "Module") -> None:
+            subs: list = []
+            for key, value in list(vars(module).items()):
+                if isinstance(value, _WALKED) and key not in ignored:
+                    add(value, subs, 0)
+            if recurse:
+                for sub in subs:
+                    visit(sub)
+
+        visit(self)
+        return out
+
     def _flatten(self, predicate: Callable[[Any], bool], recurse: bool = True) -> tuple:
-        return tuple(leaf for _, leaf in self._walk(recurse) if predicate(leaf))
+        return tuple(leaf for leaf in self._leaves(recurse) if predicate(leaf))
 
     def _named_variables(self) -> list[tuple[str, Variable]]:
         """``(path, variable)`` pairs, ``path`` like ``"layers/0/kernel"`` (used by checkpoints)."""
@@ -144,3 +185,6 @@ class Module:
 
     def __repr__(self) -> str:
         return f"<{type(self).__module__.split('.')[0]}.{type(self).__name__} name={self.name!r}>"
+
+
+_WALKED = (Variable, Module, list, tuple, dict)  # attribute values the walk looks into

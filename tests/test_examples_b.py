@@ -1,4 +1,5 @@
-"""Reduced-size runs of examples/rl_cartpole.py, pinn.py, maml.py and scientific.py: each must learn."""
+"""Reduced-size runs of examples/rl_cartpole.py, pinn.py, maml.py, scientific.py, wgan_gp.py and
+keras_fit.py: each must learn."""
 
 import importlib.util
 import json
@@ -156,3 +157,12 @@ def test_wgan_gradient_penalty_reaches_every_critic_weight():
     kernels = [g for v, g in zip(critic.trainable_variables, grads) if "kernel" in v.name]
     # The penalty depends on the weights only through grad_x D: a second-order path.
     assert all(g is not None and float(gt.reduce_max(gt.abs(g))) > 0 for g in kernels)
+
+
+def test_keras_fit_example_learns_the_digits(tmp_path):
+    kf = load_example("keras_fit")
+    r = kf.main(["--epochs", "6", "--quiet", "--out", str(tmp_path)])
+    assert r["test_accuracy"] > 0.9  # chance is 0.1
+    assert r["predicted_matches_evaluate"] == pytest.approx(r["test_accuracy"], abs=1e-6)
+    assert len(r["history"]["loss"]) == r["epochs_run"] and r["history"]["loss"][-1] < r["history"]["loss"][0]
+    assert (tmp_path / "best.weights.npz").exists() and (tmp_path / "result.json").exists()

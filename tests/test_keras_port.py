@@ -108,3 +108,30 @@ def test_model_predict_batches_and_errors():
     buf = io.StringIO()
     m.summary(print_fn=lambda s: buf.write(s + "\n"))
     assert "Total params: 0" in buf.getvalue()
+
+
+def test_quickstart_for_beginners_trains_with_compile_and_fit():
+    # TensorFlow's "TensorFlow 2 quickstart for beginners", with synthetic images for MNIST
+    x_train, y_train = _data(512, 2)
+    x_test, y_test = _data(128, 3)
+    x_train, x_test = x_train[..., 0] / 1.0, x_test[..., 0] / 1.0  # (n, 12, 12), float64 as in the guide
+    tf.keras.utils.set_random_seed(0)
+    model = tf.keras.models.Sequential([
+        tf.keras.layers.Flatten(input_shape=(12, 12)),
+        tf.keras.layers.Dense(128, activation='relu'),
+        tf.keras.layers.Dropout(0.2),
+        tf.keras.layers.Dense(10)
+    ])
+    predictions = model(x_train[:1]).numpy()
+    assert tf.nn.softmax(predictions).numpy().shape == (1, 10)
+    loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    assert abs(loss_fn(y_train[:1], predictions).numpy() - np.log(10)) < 1.0  # near chance
+    model.compile(optimizer='adam', loss=loss_fn, metrics=['accuracy'])
+    history = model.fit(x_train, y_train, epochs=5, verbose=0)
+    assert history.history["accuracy"][-1] > 0.95
+    loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    assert accuracy > 0.95 and loss < 0.3
+    probability_model = tf.keras.Sequential([model, tf.keras.layers.Softmax()])
+    p = probability_model(x_test[:5]).numpy()
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-6)
+    assert (p.argmax(axis=1) == y_test[:5]).all()

@@ -85,3 +85,17 @@ def test_variables_are_watched_by_tape():
         y = gt.reduce_sum(m.w * 3.0 + m.b)
     g = tape.gradient(y, m.trainable_variables)
     np.testing.assert_allclose([x.numpy() for x in g], [[3.0], [1.0]])
+
+
+def test_fast_leaf_walk_lists_what_the_path_walk_lists_in_the_same_order():
+    inner = gt.Module(name="inner")
+    inner.v = gt.Variable(1.0, name="v")
+    shared = gt.Variable(2.0, name="shared")
+    outer = gt.Module(name="outer")
+    outer.a = {"z": shared, "b": [inner, (gt.Variable(3.0, name="t"), shared)], 1: "text"}
+    outer.inner_again = inner
+    outer.text, outer.number = "x", 4
+    inner.back = outer  # a cycle
+    for recurse in (True, False):
+        assert [leaf for _, leaf in outer._walk(recurse)] == outer._leaves(recurse)
+    assert [v.name for v in outer.variables] == ["shared:0", "t:0", "v:0"]

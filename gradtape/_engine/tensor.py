@@ -249,7 +249,8 @@ class Variable(Tensor):
     ``assign``, ``assign_add`` and ``assign_sub`` change the value in place (the same
     Variable object, with the same identity on every tape); they are not recorded, so no
     gradient flows through them. Every op that reads a Variable sees its current value.
-    Unlike TensorFlow, ``isinstance(v, gt.Tensor)`` is true for a Variable.
+    Unlike TensorFlow, ``isinstance(v, gt.Tensor)`` is true for a Variable. ``constraint``
+    (a projection, as ``tf.Variable``'s) is applied by the optimizers after each update.
 
     >>> import gradtape as gt
     >>> v = gt.Variable([1.0, 2.0])
@@ -258,12 +259,15 @@ class Variable(Tensor):
     array([2., 3.], dtype=float32)
     """
 
-    __slots__ = ("trainable", "_name", "_handle_name")
+    __slots__ = ("trainable", "_name", "_handle_name", "constraint", "regularizer")
 
     def __init__(self, initial_value: Any = None, trainable: bool = True, name: str | None = None,
-                 dtype=None, shape=None):
+                 dtype=None, shape=None, constraint=None):
         if initial_value is None:
             raise ValueError("Variable: initial_value must be given (a value or a callable)")
+        if constraint is not None and not callable(constraint):
+            raise ValueError(f"Variable: constraint must be a callable (a projection applied by the "
+                             f"optimizers after each update), got {constraint!r}")
         if callable(initial_value):
             initial_value = initial_value()
         arr = np.array(to_array(initial_value, dtype), copy=True)
@@ -274,6 +278,8 @@ class Variable(Tensor):
         self.trainable = bool(trainable)
         self._name = name if name is not None else "Variable"
         self._handle_name = f"{self._name}:0"
+        self.constraint = constraint
+        self.regularizer = None  # set by Layer.add_weight; read by Layer.losses
 
     @property
     def name(self) -> str:
@@ -342,4 +348,7 @@ class Variable(Tensor):
                 f"numpy={_numpy_text(self._value)}>")
 
     def __reduce__(self):
-        return (Variable, (np.asarray(self._value), self.trainable, self._name))
+        args = (np.asarray(self._value), self.trainable, self._name)
+        if self.constraint is None and self.regularizer is None:
+            return (Variable, args)
+        return (Variable, args, (None, {"constraint": self.constraint, "regularizer": self.regularizer}))

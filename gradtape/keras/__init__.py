@@ -1,10 +1,11 @@
 """``gt.keras``: the Keras names that GradientTape training loops use.
 
 ``tf.keras.layers.Dense``, ``tf.keras.optimizers.Adam``, ``tf.keras.losses...``,
-``tf.keras.metrics...``, ``tf.keras.initializers...``, ``tf.keras.Sequential`` and subclasses of
-``tf.keras.Model`` port by changing the import: each name is gradtape's own (``gt.layers``,
-``gt.optimizers``, ...). Keras's ``compile``/``fit`` loop is not provided; gradtape trains with
-a ``GradientTape`` loop, which is what a subclassed ``Model`` with a custom train step uses.
+``tf.keras.metrics...``, ``tf.keras.initializers...``, ``tf.keras.callbacks...``,
+``tf.keras.Sequential`` and subclasses of ``tf.keras.Model`` port by changing the import: each
+name is gradtape's own (``gt.layers``, ``gt.optimizers``, ...). ``Model.compile``/``fit``/
+``evaluate``/``predict`` follow Keras 3 (gradtape/keras/trainer.py), with a ``GradientTape``
+step that subclasses may override (``train_step``), as with TensorFlow.
 
 >>> import gradtape as gt
 >>> class TwoLayers(gt.keras.Model):
@@ -24,9 +25,13 @@ a ``GradientTape`` loop, which is what a subclassed ``Model`` with a custom trai
 from __future__ import annotations
 
 from .. import initializers, layers, losses, metrics, optimizers
+from .. import constraints, regularizers
 from ..layers import activations
+from . import backend, callbacks, models, utils
 from .model import Model
+from .keras_tensor import Input, InputLayer, KerasTensor
 from .sequential import Sequential
 
-__all__ = ["Model", "Sequential", "activations", "initializers", "layers", "losses", "metrics",
+__all__ = ["Input", "InputLayer", "KerasTensor", "Model", "Sequential", "activations", "constraints", "regularizers",
+           "backend", "callbacks", "models", "utils", "initializers", "layers", "losses", "metrics",
            "optimizers"]

@@ -1,16 +1,16 @@
-"""``gt.keras.Model``: a layer that owns its sublayers, with Keras's prediction loop."""
+"""``gt.keras.Model``: a layer that owns its sublayers, with Keras's training loop (trainer.py)."""
 
 from __future__ import annotations
 
 from typing import Callable
 
 from ..layers.base import Layer
-from ..ops.array import concat
+from .trainer import Trainer
 
 __all__ = ["Model"]
 
 
-class Model(Layer):
+class Model(Trainer, Layer):
     """``tf.keras.Model`` for the subclassing API: create layers in ``__init__``, compute in
     ``call(inputs, training=...)``; variables of the layers set as attributes are tracked
     (``trainable_variables``), and ``model(x, training=True)`` passes ``training`` on.
@@ -22,28 +22,21 @@ class Model(Layer):
     ...         self.dense = gt.keras.layers.Dense(1, kernel_initializer="ones")
     ...     def call(self, x):
     ...         return self.dense(x)
-    >>> Linear().predict(gt.ones((5, 2)), batch_size=2).shape
+    >>> Linear().predict(gt.ones((5, 2)), batch_size=2, verbose=0).shape
     (5, 1)
     """
 
-    def predict(self, x, batch_size: int | None = 32, verbose=0, steps=None, callbacks=None):
-        """The model's outputs on ``x`` with ``training=False``, computed ``batch_size`` rows at a
-        time and returned as a NumPy array, as Keras's ``predict``."""
-        n = int(x.shape[0])
-        step = n if not batch_size else int(batch_size)
-        if step < 1:
-            raise ValueError(f"Model.predict: batch_size must be a positive integer, got {batch_size}")
-        parts = [self._predict_batch(x[i:i + step]) for i in range(0, n, step)]
-        if not parts:
-            raise ValueError("Model.predict: x has no rows")
-        return concat(parts, axis=0).numpy() if len(parts) > 1 else parts[0].numpy()
-
-    def _predict_batch(self, xb):
-        return self(xb, training=False) if self._accepts_training() else self(xb)
+    def __new__(cls, *args, **kwargs):
+        # Model(inputs, outputs) builds a graph of layer calls (the Functional API).
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from .functional import Functional
+            return super().__new__(Functional)
+        return super().__new__(cls)
 
     def summary(self, print_fn: Callable[[str], None] | None = None) -> None:
         """Print the model's layers (name, type, parameters) and its parameter counts, built
-        layers only. (Keras also prints output shapes; gradtape does not trace them.)"""
+        layers only. A subclassed model's calls are not traced, so there are no output shapes;
+        ``Sequential`` and Functional models print Keras's full table."""
         out = print_fn or print
         rows = [(layer.name, type(layer).__name__, layer.count_params() if layer.built else 0)
                 for layer in self._direct_layers()]

@@ -14,6 +14,8 @@ import gradtape as gt
 from .._engine.tensor import Tensor, Variable, as_dtype
 from ..module import Module
 from .. import initializers as _init
+from .. import constraints as _constraints, regularizers as _regularizers
+from ._regularization import LossTracking, outermost_call
 
 __all__ = ["Layer", "InputSpecError"]
 
@@ -30,6 +32,22 @@ def unique_name(base: str) -> str:
     """``base``, then ``base_1``, ``base_2``, ... (Keras's automatic layer names)."""
     n = next(_name_counters[base])
     return base if n == 0 else f"{base}_{n}"
+
+
+# Set by gradtape.keras.keras_tensor (imported with gradtape): hook(layer, inputs, args, kwargs)
+# records a call on KerasTensors and returns symbolic outputs, else returns NotImplemented.
+_symbolic_call_hook: Callable | None = None
+
+
+def _batch_input_shape(kwargs: dict) -> tuple | None:
+    """Pop Keras's ``input_shape``, ``input_dim`` and ``batch_input_shape`` from ``kwargs``: the
+    input shape with its batch axis (None unless given), or None."""
+    shape, dim, batch = (kwargs.pop(k, None) for k in ("input_shape", "input_dim", "batch_input_shape"))
+    if batch is not None:
+        return tuple(batch)
+    if shape is not None:
+        return (None,) + (tuple(shape) if hasattr(shape, "__iter__") else (int(shape),))
+    return None if dim is None else (None, int(dim))
 
 
 class InputSpecError(ValueError):
@@ -55,7 +73,7 @@ def _float_dtype_of(x):
     return None
 
 
-class Layer(Module):
+class Layer(LossTracking, Module):
     """Base class of the Keras-style layers: built lazily from the first input's shape.
 
     Subclasses create weights in ``build(input_shape)`` with :meth:`add_weight` and compute in
@@ -63,6 +81,9 @@ class Layer(Module):
     Inputs are cast to the layer's dtype (the first input's floating dtype when the layer was
     created without one, else float32), as Keras does. Setting ``trainable = False`` freezes every
     variable of the layer and its sublayers (tapes then do not watch them).
+
+    Losses: :meth:`add_loss` inside ``call``, the ``activity_regularizer`` (every layer takes
+    one) and the weights' regularizers are gathered by :attr:`losses`, as Keras 3.
 
     >>> import gradtape as gt
     >>> class Scale(gt.layers.Layer):
@@ -94,16 +115,20 @@ class Layer(Module):
             cls.build = marked
     _cast_integer_inputs = True  # False for layers whose inputs are ids (Embedding)
 
-    def __init__(self, trainable: bool = True, name: str | None = None, dtype=None, **kwargs: Any):
-        for k in ("input_shape", "input_dim", "batch_input_shape"):
-            kwargs.pop(k, None)  # accepted for Keras compatibility; shapes come from the first call
+    def __init__(self, trainable: bool = True, name: str | None = None, dtype=None,
+                 activity_regularizer: Any = None, **kwargs: Any):
+        # Keras's input_shape / input_dim / batch_input_shape: kept for gt.keras.Sequential, which
+        # builds from its first layer's; a layer itself builds on its first call.
+        batch_input_shape = _batch_input_shape(kwargs)
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) {sorted(kwargs)}")
         super().__init__(name=name if name is not None else unique_name(_snake(type(self).__name__)))
         self._trainable = bool(trainable)
         self._trainable_flags: dict[int, bool] = {}
         self._layer_dtype = as_dtype(dtype) if dtype is not None else None
+        self.activity_regularizer = activity_regularizer
         self.built = False
+        self._batch_input_shape = batch_input_shape
 
     # -- properties --------------------------------------------------------------------------
     @property
@@ -145,20 +170,29 @@ class Layer(Module):
 
     # -- weights ---------------------------------------------------------------------------
     def add_weight(self, name: str, shape, initializer: Any = "glorot_uniform",
-                   trainable: bool = True, dtype=None) -> Variable:
+                   trainable: bool = True, dtype=None, regularizer: Any = None,
+                   constraint: Any = None) -> Variable:
         """Create a variable named ``<layer name>/<name>`` from an initializer.
+
+        ``regularizer`` (anything ``gt.regularizers.get`` accepts) adds its penalty of the
+        weight to :attr:`losses`; ``constraint`` (anything ``gt.constraints.get`` accepts)
+        becomes the variable's ``constraint``, applied by the optimizers after each update.
 
         >>> import gradtape as gt
         >>> layer = gt.layers.Layer(name="demo")
         >>> layer.add_weight("w", (2,), initializer="zeros").name
         'demo/w:0'
+        >>> layer.v = layer.add_weight("v", (2,), initializer="ones", regularizer="l2", constraint="non_neg")
+        >>> [round(float(x), 4) for x in layer.losses], layer.v.constraint
+        ([0.02], NonNeg())
         """
         init = _init.get(initializer)
         dt = as_dtype(dtype) if dtype is not None else (self._layer_dtype or np.dtype(np.float32))
         shape = tuple(int(s) for s in shape)
         value = init(shape, dtype=dt)
         v = Variable(value, trainable=bool(trainable) and self._trainable, name=f"{self.name}/{name}",
-                     dtype=dt)
+                     dtype=dt, constraint=_constraints.get(constraint))
+        v.regularizer = _regularizers.get(regularizer)
         self._trainable_flags[id(v)] = bool(trainable)
         return v
 
@@ -250,8 +284,14 @@ class Layer(Module):
         return ok
 
     def __call__(self, inputs, *args, **kwargs):
+        if _symbolic_call_hook is not None:  # on KerasTensors: record a functional-graph node
+            out = _symbolic_call_hook(self, inputs, args, kwargs)
+            if out is not NotImplemented:
+                return out
         if self._layer_dtype is None:
             self._layer_dtype = _float_dtype_of(inputs) or np.dtype(np.float32)
+        if outermost_call():
+            self._clear_losses()  # Keras 3: the losses of the previous call go
         if not self.built:
             self.build(self._build_shape(inputs, args, kwargs))
             self.built = True
@@ -261,7 +301,7 @@ class Layer(Module):
         args = tuple(self._cast(a) for a in args)
         kwargs = {k: (v if k in ("training", "mask", "attention_mask") else self._cast(v))
                   for k, v in kwargs.items()}
-        return self.call(inputs, *args, **kwargs)
+        return self._tracked_call(inputs, args, kwargs)
 
     def __repr__(self) -> str:
         return f"<gt.layers.{type(self).__name__} name={self.name!r} built={self.built}>"

@@ -6,6 +6,7 @@ from typing import Any
 
 import gradtape as gt
 from . import activations
+from ._regularization import set_weight_options, weight_options
 from .base import InputSpecError, Layer
 
 __all__ = ["Conv1D", "Conv2D", "MaxPool2D", "AvgPool2D", "MaxPooling2D", "AveragePooling2D",
@@ -39,7 +40,9 @@ class Conv2D(Layer):
     """2-D convolution over ``(batch, height, width, channels)``, as ``tf.keras.layers.Conv2D``.
 
     The kernel has shape ``(kh, kw, in_channels, filters)``; ``padding`` is ``"valid"`` or
-    ``"same"``; ``strides`` and ``dilation_rate`` are ints or pairs.
+    ``"same"``; ``strides`` and ``dilation_rate`` are ints or pairs. ``kernel_regularizer``,
+    ``bias_regularizer``, ``activity_regularizer``, ``kernel_constraint`` and ``bias_constraint``
+    work as in :class:`Dense`.
 
     >>> import gradtape as gt
     >>> conv = gt.layers.Conv2D(4, 3, padding="same", activation="relu")
@@ -52,8 +55,10 @@ class Conv2D(Layer):
     def __init__(self, filters: int, kernel_size, strides=(1, 1), padding: str = "valid",
                  dilation_rate=(1, 1), activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 data_format: str | None = None, **kwargs: Any):
-        super().__init__(**kwargs)
+                 data_format: str | None = None, kernel_regularizer: Any = None,
+                 bias_regularizer: Any = None, activity_regularizer: Any = None,
+                 kernel_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if data_format not in (None, "channels_last"):
             raise NotImplementedError("Conv2D: only data_format='channels_last' is supported")
         if int(filters) <= 0:
@@ -68,14 +73,17 @@ class Conv2D(Layer):
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
+        set_weight_options(self, kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                           kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
 
     def build(self, input_shape) -> None:
         if len(input_shape) != 4:
             raise InputSpecError(f"{self.name}: expected inputs of shape (batch, height, width, "
                                  f"channels), got {tuple(input_shape)}")
         self.kernel = self.add_weight("kernel", self.kernel_size + (input_shape[-1], self.filters),
-                                      self.kernel_initializer)
-        self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer) if self.use_bias else None
+                                      self.kernel_initializer, **weight_options(self, "kernel"))
+        self.bias = (self.add_weight("bias", (self.filters,), self.bias_initializer, **weight_options(self, "bias"))
+                     if self.use_bias else None)
 
     def call(self, inputs):
         if inputs.ndim != 4 or inputs.shape[-1] != self.kernel.shape[2]:
@@ -92,7 +100,8 @@ class Conv1D(Layer):
     """1-D convolution over ``(batch, steps, channels)``, as ``tf.keras.layers.Conv1D``.
 
     ``padding`` is ``"valid"``, ``"same"`` or ``"causal"`` (zeros on the left, so output ``t``
-    sees inputs up to ``t`` only). The kernel has shape ``(k, in_channels, filters)``.
+    sees inputs up to ``t`` only). The kernel has shape ``(k, in_channels, filters)``. The
+    regularizer and constraint arguments work as in :class:`Dense`.
 
     >>> import gradtape as gt
     >>> conv = gt.layers.Conv1D(4, 3, padding="causal")
@@ -103,8 +112,10 @@ class Conv1D(Layer):
     def __init__(self, filters: int, kernel_size, strides=1, padding: str = "valid", dilation_rate=1,
                  activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 **kwargs: Any):
-        super().__init__(**kwargs)
+                 kernel_regularizer: Any = None, bias_regularizer: Any = None,
+                 activity_regularizer: Any = None, kernel_constraint: Any = None,
+                 bias_constraint: Any = None, **kwargs: Any):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if int(filters) <= 0:
             raise ValueError(f"Conv1D: filters must be a positive integer, got {filters}")
         self.filters = int(filters)
@@ -115,14 +126,17 @@ class Conv1D(Layer):
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
+        set_weight_options(self, kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                           kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
 
     def build(self, input_shape) -> None:
         if len(input_shape) != 3:
             raise InputSpecError(f"{self.name}: expected inputs of shape (batch, steps, channels), "
                                  f"got {tuple(input_shape)}")
         self.kernel = self.add_weight("kernel", (self.kernel_size, input_shape[-1], self.filters),
-                                      self.kernel_initializer)
-        self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer) if self.use_bias else None
+                                      self.kernel_initializer, **weight_options(self, "kernel"))
+        self.bias = (self.add_weight("bias", (self.filters,), self.bias_initializer, **weight_options(self, "bias"))
+                     if self.use_bias else None)
 
     def call(self, inputs):
         if inputs.ndim != 3 or inputs.shape[-1] != self.kernel.shape[1]:

@@ -9,6 +9,7 @@ import numpy as np
 import gradtape as gt
 from . import activations
 from ..initializers import draw_seed
+from ._regularization import set_weight_options, weight_options
 from .base import InputSpecError, Layer
 
 __all__ = ["Dense", "Activation", "Flatten", "Reshape", "Dropout"]
@@ -18,7 +19,9 @@ class Dense(Layer):
     """``activation(inputs @ kernel + bias)`` on the last axis, as ``tf.keras.layers.Dense``.
 
     The kernel has shape ``(input_dim, units)``; inputs of rank > 2 are multiplied on their
-    last axis.
+    last axis. ``kernel_regularizer``/``bias_regularizer`` add penalties of the weights to
+    ``losses``, ``activity_regularizer`` one of the outputs (divided by the batch size), and
+    ``kernel_constraint``/``bias_constraint`` project the weights after each optimizer update.
 
     >>> import gradtape as gt
     >>> layer = gt.layers.Dense(3, activation="relu", kernel_initializer="ones")
@@ -30,8 +33,10 @@ class Dense(Layer):
 
     def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 **kwargs: Any):
-        super().__init__(**kwargs)
+                 kernel_regularizer: Any = None, bias_regularizer: Any = None,
+                 activity_regularizer: Any = None, kernel_constraint: Any = None,
+                 bias_constraint: Any = None, **kwargs: Any):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if int(units) <= 0:
             raise ValueError(f"Dense: units must be a positive integer, got {units}")
         self.units = int(units)
@@ -39,13 +44,17 @@ class Dense(Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = kernel_initializer
         self.bias_initializer = bias_initializer
+        set_weight_options(self, kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                           kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
 
     def build(self, input_shape) -> None:
         if len(input_shape) < 1 or input_shape[-1] is None:
             raise InputSpecError(f"{self.name}: the last dimension of the inputs must be known, "
                                  f"got shape {input_shape}")
-        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer)
-        self.bias = self.add_weight("bias", (self.units,), self.bias_initializer) if self.use_bias else None
+        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer,
+                                      **weight_options(self, "kernel"))
+        self.bias = (self.add_weight("bias", (self.units,), self.bias_initializer, **weight_options(self, "bias"))
+                     if self.use_bias else None)
 
     def call(self, inputs):
         if inputs.shape[-1] != self.kernel.shape[0]:

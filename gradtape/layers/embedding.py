@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 import gradtape as gt
+from ._regularization import set_weight_options, weight_options
 from .base import Layer
 
 __all__ = ["Embedding"]
@@ -17,6 +18,8 @@ class Embedding(Layer):
 
     The lookup is a ``gt.gather``, so the table's gradient is a :class:`gradtape.IndexedSlices`
     holding only the rows that were used; the optimizers update only those rows.
+    ``embeddings_regularizer`` penalizes the whole table (in ``losses``) and
+    ``embeddings_constraint`` projects it after each optimizer update.
 
     >>> import gradtape as gt
     >>> emb = gt.layers.Embedding(10, 3)
@@ -32,13 +35,15 @@ class Embedding(Layer):
     _cast_integer_inputs = False
 
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer: Any = "uniform",
-                 **kwargs: Any):
+                 embeddings_regularizer: Any = None, embeddings_constraint: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
         if int(input_dim) <= 0 or int(output_dim) <= 0:
             raise ValueError(f"Embedding: input_dim and output_dim must be positive, got "
                              f"{input_dim} and {output_dim}")
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         self.embeddings_initializer = embeddings_initializer
+        set_weight_options(self, embeddings_regularizer=embeddings_regularizer,
+                           embeddings_constraint=embeddings_constraint)
 
     def __call__(self, inputs, *args, **kwargs):
         if self._layer_dtype is None:
@@ -47,7 +52,7 @@ class Embedding(Layer):
 
     def build(self, input_shape) -> None:
         self.embeddings = self.add_weight("embeddings", (self.input_dim, self.output_dim),
-                                          self.embeddings_initializer)
+                                          self.embeddings_initializer, **weight_options(self, "embeddings"))
 
     def call(self, inputs):
         ids = inputs.numpy() if isinstance(inputs, gt.Tensor) else np.asarray(inputs)

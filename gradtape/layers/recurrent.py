@@ -15,6 +15,7 @@ import numpy as np
 
 import gradtape as gt
 from . import activations
+from ._regularization import set_weight_options, weight_options
 from .base import InputSpecError, Layer
 
 __all__ = ["SimpleRNN", "LSTM", "GRU"]
@@ -27,7 +28,10 @@ class _RNN(Layer):
     def __init__(self, units: int, activation: Any = "tanh", use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", recurrent_initializer: Any = "orthogonal",
                  bias_initializer: Any = "zeros", return_sequences: bool = False,
-                 return_state: bool = False, go_backwards: bool = False, **kwargs: Any):
+                 return_state: bool = False, go_backwards: bool = False,
+                 kernel_regularizer: Any = None, recurrent_regularizer: Any = None,
+                 bias_regularizer: Any = None, kernel_constraint: Any = None,
+                 recurrent_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any):
         for k in ("unroll", "stateful", "time_major", "dropout", "recurrent_dropout"):
             if kwargs.pop(k, False):
                 raise NotImplementedError(f"{type(self).__name__}: {k} is not supported")
@@ -43,6 +47,10 @@ class _RNN(Layer):
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)
+        set_weight_options(self, kernel_regularizer=kernel_regularizer,
+                           recurrent_regularizer=recurrent_regularizer, bias_regularizer=bias_regularizer,
+                           kernel_constraint=kernel_constraint, recurrent_constraint=recurrent_constraint,
+                           bias_constraint=bias_constraint)
 
     def _build_shape(self, inputs, args, kwargs):
         return tuple(inputs.shape) if hasattr(inputs, "shape") else tuple(np.shape(inputs))
@@ -52,10 +60,12 @@ class _RNN(Layer):
             raise InputSpecError(f"{self.name}: expected inputs of shape (batch, time, features), "
                                  f"got shape {tuple(input_shape)}")
         g = self._gates * self.units
-        self.kernel = self.add_weight("kernel", (input_shape[-1], g), self.kernel_initializer)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, g),
-                                                self.recurrent_initializer)
-        self.bias = self.add_weight("bias", self._bias_shape(), self._bias_init()) if self.use_bias else None
+        self.kernel = self.add_weight("kernel", (input_shape[-1], g), self.kernel_initializer,
+                                      **weight_options(self, "kernel"))
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, g), self.recurrent_initializer,
+                                                **weight_options(self, "recurrent"))
+        self.bias = (self.add_weight("bias", self._bias_shape(), self._bias_init(), **weight_options(self, "bias"))
+                     if self.use_bias else None)
 
     def _bias_shape(self) -> tuple:
         return (self._gates * self.units,)
@@ -126,7 +136,9 @@ class SimpleRNN(_RNN):
 
     ``return_sequences=True`` gives every step's output ``(batch, time, units)``, else the last
     one; ``return_state=True`` also returns the final state: ``[output, h]``. An
-    ``initial_state`` may be passed to the call.
+    ``initial_state`` may be passed to the call. Every recurrent layer takes
+    ``kernel_regularizer``, ``recurrent_regularizer``, ``bias_regularizer`` (penalties in
+    ``losses``), ``activity_regularizer`` and the matching ``*_constraint`` arguments.
 
     >>> import gradtape as gt
     >>> rnn = gt.layers.SimpleRNN(4, return_sequences=True, return_state=True)

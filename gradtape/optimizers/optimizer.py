@@ -22,6 +22,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from .._engine.indexed_slices import IndexedSlices
+from .._engine.state import paused
 from .._engine.tape import GradientTape
 from .._engine.tensor import Tensor, Variable
 from . import schedules as _schedules
@@ -348,7 +349,8 @@ class Optimizer:
         """Apply one update to each variable from its gradient; returns ``iterations``.
 
         ``None`` gradients are skipped with a warning naming their variables; if every
-        gradient is None a ValueError is raised. IndexedSlices update only their rows.
+        gradient is None a ValueError is raised. IndexedSlices update only their rows. Then,
+        as Keras, each updated variable with a ``constraint`` is assigned ``constraint(variable)``.
 
         >>> import gradtape as gt
         >>> w = gt.Variable([1.0, 1.0])
@@ -402,8 +404,20 @@ class Optimizer:
                 self._apply_sparse(v, g, slots, lr, step, wd)
             else:
                 self._apply_dense(v, g, slots, lr, step, wd)
+        for v in vars_:  # Keras: each updated variable is projected by its constraint
+            if getattr(v, "constraint", None) is not None:
+                self._apply_constraint(v)
         self.iterations.assign_add(np.int64(1))
         return self.iterations
+
+    def _apply_constraint(self, var: Variable) -> None:
+        with paused():  # a projection, not part of any computation being recorded
+            new = var.constraint(var)
+        a = _to_array(new)
+        if a.shape != tuple(var.shape):
+            raise ValueError(f"{self.name}: the constraint of variable {var.name} returned shape "
+                             f"{a.shape}; it must return the variable's shape {tuple(var.shape)}")
+        var.assign(a.astype(var.dtype, copy=False))
 
     def _apply_dense(self, var, g, slots, lr, step, wd) -> None:
         w = var._value
