@@ -66,6 +66,7 @@ def test_stop_training_from_a_callback_ends_after_the_batch():
     assert h.epoch == [0]
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered")
 def test_terminate_on_nan_stops_a_diverging_run(capsys):
     m = linear(lr=1e6)
     h = m.fit(X * 1e3, Y, epochs=50, batch_size=4, verbose=0, callbacks=[K.callbacks.TerminateOnNaN()])

@@ -112,5 +112,6 @@ class UnitNormalization(Layer):
             raise InputSpecError(f"{self.name}: `axis`={self.axis} is out of range for inputs of shape "
                                  f"{tuple(inputs.shape)}")
         axis = tuple(a % inputs.ndim for a in axes)
-        inv = gt.rsqrt(gt.reduce_sum(gt.square(inputs), axis=axis, keepdims=True))
-        return inputs * gt.minimum(inv, gt.cast(1e12, inputs.dtype))
+        # Keras: x / max(||x||, 1e-12), so zero rows stay zero (and take no NaN gradient)
+        squares = gt.reduce_sum(gt.square(inputs), axis=axis, keepdims=True)
+        return inputs * gt.rsqrt(gt.maximum(squares, gt.cast(1e-24, inputs.dtype)))
