@@ -284,7 +284,9 @@ class Layer(LossTracking, Module):
         return ok
 
     def __call__(self, inputs, *args, **kwargs):
-        if _symbolic_call_hook is not None:  # on KerasTensors: record a functional-graph node
+        if _symbolic_call_hook is not None and not (  # on KerasTensors: record a graph node
+                type(inputs) is Tensor and not args
+                and all(v is None or v.__class__ is bool for v in kwargs.values())):
             out = _symbolic_call_hook(self, inputs, args, kwargs)
             if out is not NotImplemented:
                 return out
