@@ -375,3 +375,21 @@ def test_functional_model_trains_with_fit():
     data = np.random.RandomState(0).randn(64, 3).astype("float32")
     history = model.fit(data, data.sum(1, keepdims=True), epochs=4, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+def test_subclass_calling_super_init_with_inputs_and_outputs_is_functional():
+    class Head(gt.keras.Model):
+        def __init__(self, units):
+            inputs = gt.keras.Input((4,))
+            outputs = gt.keras.layers.Dense(units, name="out")(inputs)
+            super().__init__(inputs, outputs, name="head")
+            self.units = units
+
+    m = Head(3)
+    assert isinstance(m, gt.keras.Model) and m.name == "head" and m.units == 3
+    assert [layer.name for layer in m.layers][-1] == "out"
+    x = np.ones((2, 4), np.float32)
+    dense = m.get_layer("out")
+    np.testing.assert_allclose(m(x).numpy(), x @ dense.kernel.numpy() + dense.bias.numpy(), rtol=1e-6)
+    m.compile(optimizer="sgd", loss="mse")
+    assert len(m.fit(x, np.zeros((2, 3)), epochs=2, verbose=0).history["loss"]) == 2

@@ -28,10 +28,22 @@ class Model(Trainer, Layer):
 
     def __new__(cls, *args, **kwargs):
         # Model(inputs, outputs) builds a graph of layer calls (the Functional API).
-        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+        if cls is Model and _functional_arguments(args, kwargs):
             from .functional import Functional
             return super().__new__(Functional)
         return super().__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        if _functional_arguments(args, kwargs):
+            # super().__init__(inputs, outputs) in a subclass: the subclass becomes a
+            # Functional model (Keras 3 swaps Model for Functional in the class's bases too).
+            from .functional import Functional
+            cls = type(self)
+            if not isinstance(self, Functional):
+                _make_functional(cls, Functional)
+            Functional.__init__(self, *args, **kwargs)
+        else:
+            super().__init__(*args, **kwargs)
 
     def summary(self, print_fn: Callable[[str], None] | None = None) -> None:
         """Print the model's layers (name, type, parameters) and its parameter counts, built
@@ -72,3 +84,17 @@ class Model(Trainer, Layer):
     def layers(self, value: list) -> None:
         self.__dict__["layers"] = value  # the name checkpoints use, as gt.layers.Sequential
 
+
+def _make_functional(cls: type, functional: type) -> None:
+    """Put ``functional`` in place of ``Model`` among the bases of ``cls`` (or of the first
+    class above it that derives from ``Model`` directly)."""
+    for klass in cls.__mro__:
+        if Model in klass.__bases__:
+            klass.__bases__ = tuple(functional if b is Model else b for b in klass.__bases__)
+            return
+
+
+def _functional_arguments(args: tuple, kwargs: dict) -> bool:
+    """Keras's test for ``Model(inputs, outputs)`` (positionally or by keyword)."""
+    return (len(args) == 2 or (len(args) == 1 and "outputs" in kwargs)
+            or ("inputs" in kwargs and "outputs" in kwargs))
