@@ -21,6 +21,7 @@ from typing import Any, Callable
 import numpy as np
 
 import gradtape as gt
+from . import _identifiers
 from ._engine.tensor import Tensor
 
 __all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "max_norm", "min_max_norm",
@@ -210,9 +211,7 @@ def serialize(constraint: Constraint) -> dict:
     >>> gt.constraints.serialize(gt.constraints.UnitNorm(axis=1))
     {'class_name': 'UnitNorm', 'config': {'axis': 1}}
     """
-    if not isinstance(constraint, Constraint):
-        raise TypeError(f"serialize: expected a gt.constraints.Constraint, got {type(constraint).__name__}")
-    return {"class_name": type(constraint).__name__, "config": constraint.get_config()}
+    return _identifiers.serialize(constraint, Constraint, "gt.constraints.Constraint")
 
 
 def deserialize(config: dict, custom_objects: dict | None = None) -> Constraint:
@@ -222,14 +221,7 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> Constraint:
     >>> gt.constraints.deserialize({"class_name": "MaxNorm", "config": {"max_value": 3}})
     MaxNorm(max_value=3, axis=0)
     """
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"deserialize: expected a dict with 'class_name' and 'config', got {config!r}")
-    name = config["class_name"]
-    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name)
-    if cls is None:
-        raise ValueError(f"Unknown constraint class {name!r}; known: {', '.join(sorted(_BY_NAME))} "
-                         "(pass custom_objects={name: cls} for your own)")
-    return cls.from_config(dict(config.get("config") or {}))
+    return _identifiers.deserialize(config, _BY_NAME, "constraint", custom_objects)
 
 
 def get(identifier: Any) -> Constraint | Callable | None:
@@ -242,19 +234,4 @@ def get(identifier: Any) -> Constraint | Callable | None:
     >>> gt.constraints.get(None) is None
     True
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        cls = _BY_NAME.get(identifier)
-        if cls is None:
-            raise ValueError(f"Could not interpret constraint identifier {identifier!r}; known names: "
-                             f"{', '.join(sorted(_BY_NAME))}")
-        return cls()
-    if isinstance(identifier, type) and issubclass(identifier, Constraint):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret constraint identifier {identifier!r}: pass None, a name "
-                     "such as 'max_norm', a dict from serialize(), a Constraint or a function of one tensor")
+    return _identifiers.get(identifier, Constraint, _BY_NAME, "constraint", "max_norm")

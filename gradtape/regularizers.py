@@ -21,6 +21,7 @@ from typing import Any, Callable
 import numpy as np
 
 import gradtape as gt
+from . import _identifiers
 from ._engine.tensor import Tensor
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "OrthogonalRegularizer", "l1", "l2", "l1_l2",
@@ -220,9 +221,7 @@ def serialize(regularizer: Regularizer) -> dict:
     >>> gt.regularizers.serialize(gt.regularizers.L1(0.5))
     {'class_name': 'L1', 'config': {'l1': 0.5}}
     """
-    if not isinstance(regularizer, Regularizer):
-        raise TypeError(f"serialize: expected a gt.regularizers.Regularizer, got {type(regularizer).__name__}")
-    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
+    return _identifiers.serialize(regularizer, Regularizer, "gt.regularizers.Regularizer")
 
 
 def deserialize(config: dict, custom_objects: dict | None = None) -> Regularizer:
@@ -232,14 +231,7 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> Regularizer
     >>> gt.regularizers.deserialize({"class_name": "L2", "config": {"l2": 0.5}})
     L2(l2=0.5)
     """
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"deserialize: expected a dict with 'class_name' and 'config', got {config!r}")
-    name = config["class_name"]
-    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name)
-    if cls is None:
-        raise ValueError(f"Unknown regularizer class {name!r}; known: {', '.join(sorted(_BY_NAME))} "
-                         "(pass custom_objects={name: cls} for your own)")
-    return cls.from_config(dict(config.get("config") or {}))
+    return _identifiers.deserialize(config, _BY_NAME, "regularizer", custom_objects)
 
 
 def get(identifier: Any) -> Regularizer | Callable | None:
@@ -254,21 +246,6 @@ def get(identifier: Any) -> Regularizer | Callable | None:
     >>> gt.regularizers.get(None) is None
     True
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        if identifier == "l1_l2":  # tf.keras's l1_l2() defaults, as Keras documents for the string
-            return L1L2(l1=0.01, l2=0.01)
-        cls = _BY_NAME.get(identifier)
-        if cls is None:
-            raise ValueError(f"Could not interpret regularizer identifier {identifier!r}; known names: "
-                             f"{', '.join(sorted(set(_BY_NAME) | {'l1_l2'}))}")
-        return cls()
-    if isinstance(identifier, type) and issubclass(identifier, Regularizer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer identifier {identifier!r}: pass None, a name "
-                     "such as 'l2', a dict from serialize(), a Regularizer or a function of one tensor")
+    # "l1_l2" gives tf.keras's l1_l2() defaults, as Keras documents for the string
+    return _identifiers.get(identifier, Regularizer, _BY_NAME, "regularizer", "l2",
+                            special={"l1_l2": lambda: L1L2(l1=0.01, l2=0.01)})

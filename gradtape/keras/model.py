@@ -16,14 +16,21 @@ class Model(Trainer, Layer):
     (``trainable_variables``), and ``model(x, training=True)`` passes ``training`` on.
 
     >>> import gradtape as gt
-    >>> class Linear(gt.keras.Model):
+    >>> class Residual(gt.keras.Model):
     ...     def __init__(self):
     ...         super().__init__()
-    ...         self.dense = gt.keras.layers.Dense(1, kernel_initializer="ones")
-    ...     def call(self, x):
-    ...         return self.dense(x)
-    >>> Linear().predict(gt.ones((5, 2)), batch_size=2, verbose=0).shape
-    (5, 1)
+    ...         self.inner = gt.keras.layers.Dense(3, activation="relu")
+    ...         self.out = gt.keras.layers.Dense(3)
+    ...     def call(self, x, training=False):
+    ...         return x + self.out(self.inner(x))
+    >>> model = Residual()
+    >>> model(gt.ones((2, 3)), training=True).shape
+    (2, 3)
+    >>> [tuple(v.shape) for v in model.trainable_variables]
+    [(3, 3), (3,), (3, 3), (3,)]
+
+    ``Model(inputs, outputs)`` builds a Functional model instead (``gt.keras.Input``), and the
+    training loop (``compile``, ``fit``, ...) comes from ``trainer.Trainer``.
     """
 
     def __new__(cls, *args, **kwargs):
