@@ -5,12 +5,11 @@ slots (``m``, ``v``, ``momentum``, ...), the learning rate and the step; the res
 written back with ``assign`` / ``assign_sub`` (never recorded by tapes).
 
 Sparse gradients (:class:`gradtape.IndexedSlices`, e.g. from ``gt.gather`` or an Embedding)
-update only their rows: duplicate indices are summed, then the same formula runs on the
-selected rows of the variable and of every slot, and only those rows are written. For plain
-SGD and Adagrad this is exactly Keras; for momentum SGD, Adam, AdamW and RMSprop it is the
-"lazy" variant (as ``tfa.optimizers.LazyAdam``): rows without a gradient keep their slots and
-values, where Keras would decay every row's moments (and, for Adam and momentum, move every
-row). When a sparse gradient covers every row once, both agree with the dense update.
+give TensorFlow's (and Keras's) results. Where rows without a gradient do not change (plain
+SGD, Adagrad), only the gradient's rows are updated: duplicate indices are summed, then the
+same formula runs on the selected rows of the variable and of every slot. Momentum SGD, Adam,
+AdamW and RMSprop decay every row's moments and keep moving rows that had a gradient before,
+so their sparse gradients are applied as the dense gradient with zero rows, as in Keras.
 """
 
 from __future__ import annotations
@@ -57,6 +56,12 @@ class _Sparse:
         else:
             vals = vals[np.argsort(idx, kind="stable")]
         return cls(uniq, vals)
+
+    def dense(self, shape: tuple) -> np.ndarray:
+        """The gradient as a dense array of ``shape`` (zero rows where there is no index)."""
+        out = np.zeros(shape, dtype=self.values.dtype)
+        out[self.indices] = self.values
+        return out
 
 
 class Optimizer:
@@ -400,6 +405,8 @@ class Optimizer:
         for g, v in zip(grads, vars_):
             slots = self._create_slots(v)
             wd = lr * self.weight_decay if self._decays(v) else 0.0
+            if isinstance(g, _Sparse) and (wd or not self._sparse_rows_suffice()):
+                g = g.dense(tuple(v.shape))
             if isinstance(g, _Sparse):
                 self._apply_sparse(v, g, slots, lr, step, wd)
             else:
@@ -418,6 +425,11 @@ class Optimizer:
             raise ValueError(f"{self.name}: the constraint of variable {var.name} returned shape "
                              f"{a.shape}; it must return the variable's shape {tuple(var.shape)}")
         var.assign(a.astype(var.dtype, copy=False))
+
+    def _sparse_rows_suffice(self) -> bool:
+        """Whether a row without a gradient keeps its value and slots (then a sparse gradient
+        updates its rows only)."""
+        return False
 
     def _apply_dense(self, var, g, slots, lr, step, wd) -> None:
         w = var._value
@@ -534,6 +546,9 @@ class SGD(Optimizer):
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
         self._slot_names = ("momentum",) if self.momentum else ()
+
+    def _sparse_rows_suffice(self) -> bool:
+        return not self.momentum
 
     def _update(self, w, g, slots, lr, step):
         if not self.momentum:
@@ -680,6 +695,9 @@ class Adagrad(Optimizer):
 
     def _slot_init(self, name: str, var: Variable) -> np.ndarray:
         return np.full(var.shape, self.initial_accumulator_value, dtype=var.dtype)
+
+    def _sparse_rows_suffice(self) -> bool:
+        return True
 
     def _update(self, w, g, slots, lr, step):
         acc = slots["accumulator"] + g * g
