@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from typing import Any, Callable
 
 import numpy as np
@@ -81,26 +82,46 @@ def get_logger() -> logging.Logger:
     return logging.getLogger("gradtape")
 
 
+class _Scope(threading.local):
+    name = ""  # the current name scope, "" or ending with "/"
+
+
+_scope = _Scope()
+
+
+def _current_name_scope() -> str:
+    """The current ``name_scope`` without its trailing ``/`` (summary tags are prefixed by it)."""
+    return _scope.name[:-1] if _scope.name else ""
+
+
 class name_scope:  # noqa: N801 - TensorFlow's name
     """``tf.name_scope``: a context that names what is created inside. Eagerly, TensorFlow's ops
-    ignore it, and so does gradtape; entering gives the scope's name with a trailing ``/``.
+    ignore it, and so does gradtape, but summary tags are prefixed by it; entering gives the
+    full scope with a trailing ``/`` (a name ending in ``/`` replaces the enclosing scopes).
 
     >>> import gradtape as gt
     >>> with gt.name_scope("block") as scope:
-    ...     y = gt.constant(1.0) + 1.0
-    >>> scope
-    'block/'
+    ...     with gt.name_scope("inner") as inner:
+    ...         y = gt.constant(1.0) + 1.0
+    >>> scope, inner
+    ('block/', 'block/inner/')
     """
 
     def __init__(self, name: str):
         if not isinstance(name, str):
             raise TypeError(f"name_scope: name must be a string, got {type(name).__name__}")
         self.name = name
+        self._old: list[str] = []
 
     def __enter__(self) -> str:
-        return self.name + "/" if self.name and not self.name.endswith("/") else self.name
+        old, name = _scope.name, self.name
+        new = "" if not name else name if name.endswith("/") else old + name + "/"
+        self._old.append(old)
+        _scope.name = new
+        return new
 
     def __exit__(self, *exc) -> None:
+        _scope.name = self._old.pop()
         return None
 
 

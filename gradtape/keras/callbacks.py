@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 __all__ = ["Callback", "CallbackList", "History", "ProgbarLogger", "EarlyStopping",
            "ModelCheckpoint", "LearningRateScheduler", "ReduceLROnPlateau", "TerminateOnNaN",
-           "LambdaCallback", "CSVLogger"]
+           "LambdaCallback", "CSVLogger", "TensorBoard"]
 
 _HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end", "on_test_begin",
           "on_test_end", "on_predict_begin", "on_predict_end", "on_train_batch_begin",
@@ -626,3 +626,6 @@ class CSVLogger(Callback):
             self._file.close()
             self._file = self._writer = None
 
+
+
+from .callbacks_tensorboard import TensorBoard  # noqa: E402,F401  (it subclasses Callback)
