@@ -1,7 +1,7 @@
 """python -m benchmarks [--quick] [--only NAME[,NAME]] [--out FILE] [--write-docs] [--peers-python PY]
 
 NAME is a workload (chain, mlp, cnn, rnn, jacobian, hvp, transformer, lstm, hessian, persample,
-op_notape_us, op_tape_us) or a section (table, scaling, memory, limits, overhead). Default: everything.
+op_notape_us, op_tape_us, keras_fit) or a section (table, scaling, memory, limits, overhead). Default: everything.
 """
 import argparse
 import os

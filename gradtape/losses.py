@@ -21,6 +21,7 @@ from typing import Any, Callable
 import numpy as np
 
 import gradtape as gt
+from . import _loss_masks
 from ._engine.tensor import Tensor
 
 __all__ = [
@@ -217,7 +218,9 @@ class Loss:
     """Base class: wraps a per-example loss function and reduces it, as ``tf.keras.losses.Loss``.
 
     ``reduction`` is ``"sum_over_batch_size"`` (the default: sum of the weighted losses
-    divided by their number), ``"sum"`` or ``"none"``.
+    divided by their number), ``"sum"`` or ``"none"``. A mask on ``y_pred`` (its
+    ``_keras_mask``, from masking layers) weighs the losses as Keras 3 does: with the default
+    reduction the result is the mean over the unmasked entries.
 
     >>> import gradtape as gt
     >>> class Cubic(gt.losses.Loss):
@@ -238,9 +241,14 @@ class Loss:
         raise NotImplementedError
 
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
+        in_mask = getattr(y_pred, "_keras_mask", None)
         y_pred = _pred(y_pred)
         y_true = y_true if isinstance(y_true, Tensor) else gt.constant(np.asarray(y_true))
         losses = self.call(y_true, y_pred)
+        mask = _loss_masks.combine_masks(in_mask, getattr(losses, "_keras_mask", None))
+        if mask is not None:  # Keras: the mask of y_pred weighs the losses (see _loss_masks)
+            sample_weight = _loss_masks.apply_mask(sample_weight, mask, losses.dtype,
+                                                   self.reduction == "sum_over_batch_size")
         if sample_weight is not None:
             sw = sample_weight if isinstance(sample_weight, Tensor) else gt.constant(
                 np.asarray(sample_weight), dtype=losses.dtype)

@@ -131,6 +131,14 @@ def build():
             t.watch(oa)
             for _ in range(d.N_OPS):
                 tf.add(oa, ob)
+    K = tf.keras  # Keras 3's fit compiles its step with tf.function by default
+    fm = K.Sequential([K.Input((784,)), K.layers.Dense(512, activation="relu"),
+                       K.layers.Dense(512, activation="relu"), K.layers.Dense(10)])
+    fm.compile(optimizer=K.optimizers.Adam(1e-3),
+               loss=K.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+
+    def keras_fit():
+        fm.fit(d.FX, d.FY, batch_size=d.FB, epochs=1, shuffle=False, verbose=0)
     return dict(chain=chain, mlp=mlp, cnn=cnn, rnn=rnn, jacobian=jacobian, hvp=hvp,
                 transformer=transformer, lstm=lstm, hessian=hessian, persample=persample,
-                op_notape_us=op_notape_us, op_tape_us=op_tape_us)
+                op_notape_us=op_notape_us, op_tape_us=op_tape_us, keras_fit=keras_fit)

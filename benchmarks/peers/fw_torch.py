@@ -93,6 +93,19 @@ def build():
     def op_tape_us():
         for _ in range(d.N_OPS):
             torch.add(og, ob)
+    fm = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 512),
+                             torch.nn.ReLU(), torch.nn.Linear(512, 10))
+    fopt = torch.optim.Adam(fm.parameters(), lr=1e-3)
+    fx, fy = T_(d.FX), T_(d.FY)
+
+    def keras_fit():  # the same epoch as a plain PyTorch loop, with the running accuracy
+        fm.train(); correct = 0
+        for i in range(0, len(fx), d.FB):
+            xb, yb = fx[i:i + d.FB], fy[i:i + d.FB]
+            out = fm(xb); loss = F.cross_entropy(out, yb)
+            fopt.zero_grad(); loss.backward(); fopt.step()
+            correct += (out.argmax(1) == yb).sum().item()
+        return correct
     return dict(chain=chain, mlp=mlp, cnn=cnn, rnn=rnn, jacobian=jacobian, hvp=hvp,
                 transformer=transformer, lstm=lstm, hessian=hessian, persample=persample,
-                op_notape_us=op_notape_us, op_tape_us=op_tape_us)
+                op_notape_us=op_notape_us, op_tape_us=op_tape_us, keras_fit=keras_fit)

@@ -6,5 +6,5 @@ from .data import ALL, EXTRA, SIX  # noqa: F401
 
 
 def build():
-    from . import core, extra
-    return {**core.build(), **extra.build()}
+    from . import core, extra, training
+    return {**core.build(), **extra.build(), **training.build()}

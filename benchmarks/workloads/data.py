@@ -50,6 +50,9 @@ PW1 = f32(32, 64, scale=0.2); PW2 = f32(64, 10, scale=0.2)
 N_OPS = 1000
 OA = f32(4); OB = f32(4)
 
+# Keras training: one epoch of model.fit (Adam, batch 128) of a 784-512-512-10 MLP on 4096 rows
+FX = f32(4096, 784); FY = r2.integers(0, 10, 4096); FB = 128
+
 SIX = ["chain", "mlp", "cnn", "rnn", "jacobian", "hvp"]
-EXTRA = ["transformer", "lstm", "hessian", "persample", "op_notape_us", "op_tape_us"]
+EXTRA = ["transformer", "lstm", "hessian", "persample", "op_notape_us", "op_tape_us", "keras_fit"]
 ALL = SIX + EXTRA

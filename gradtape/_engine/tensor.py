@@ -93,12 +93,15 @@ class Tensor:
     <gt.Tensor: shape=(2,), dtype=float32, numpy=array([1., 2.], dtype=float32)>
     """
 
-    __slots__ = ("_value", "_id", "__weakref__")
+    # _keras_mask: the Keras mask a layer attached to its output (None for none); ops do not
+    # propagate it, as in Keras 3.
+    __slots__ = ("_value", "_id", "_keras_mask", "__weakref__")
     __array_priority__ = 100.0
 
     def __init__(self, value: Any, dtype=None):
         self._value = to_array(value, dtype)
         self._id = _next_id()
+        self._keras_mask = None
 
     # -- attributes ----------------------------------------------------------------------
     @property
@@ -237,6 +240,7 @@ def wrap(value, id_: int | None = None) -> Tensor:
     t = _new_tensor(Tensor)
     t._value = value
     t._id = _next_id() if id_ is None else id_
+    t._keras_mask = None
     return t
 
 
@@ -275,6 +279,7 @@ class Variable(Tensor):
             raise ValueError(f"Variable: shape {tuple(shape)} does not match initial_value's shape {arr.shape}")
         self._value = arr
         self._id = _next_id()
+        self._keras_mask = None
         self.trainable = bool(trainable)
         self._name = name if name is not None else "Variable"
         self._handle_name = f"{self._name}:0"

@@ -19,6 +19,7 @@ from .. import nest
 from .._engine.tensor import Tensor
 from ..ops.array import expand_dims, squeeze
 from ..ops.math import cast
+from . import _symbolic_masks as _masks
 from .keras_tensor import Input, InputLayer, KerasTensor, Node, Operation
 from .model import Model
 from .summary import format_shape, param_text, print_summary
@@ -115,7 +116,7 @@ def _map_graph(name: str, inputs: list, outputs: list) -> tuple[list, list, dict
                 if id(x) not in known:
                     raise ValueError(f"Graph disconnected: cannot find parent for tensor {x!r} "
                                      f'at layer "{node.layer.name}"')
-            known.update(id(x) for x in node.flat_outputs)
+            known.update(id(x) for x in node.flat_outputs + node.output_masks)
             done.append(node.layer.name)
             if not node.is_input:
                 run.append(node)
@@ -168,6 +169,12 @@ class Functional(Model):
         self._inputs = flat_inputs
         self._outputs = flat_outputs
         self.output_names = [x._keras_history.operation.name for x in flat_outputs]
+        # The nodes whose symbolic masks a later call uses (see _symbolic_masks.py).
+        self._recompute_masks = _masks.removes_masks(self.layers)
+        used = {id(x) for node in run for x in node.flat_args + flat_outputs
+                if getattr(x, "_is_keras_mask", False)}
+        self._mask_nodes = {id(node) for node in run if node.output_masks and (
+            self._recompute_masks or any(id(m) in used for m in node.output_masks))}
         self.built = True
 
     # -- graph -----------------------------------------------------------------------------
@@ -258,6 +265,7 @@ class Functional(Model):
 
     def _standardize(self, i: int, x: Any, ref: KerasTensor) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=ref.dtype))
+        mask = x._keras_mask  # Keras keeps an input's mask through the conversions below
         if x.dtype != ref.dtype:
             x = cast(x, ref.dtype)
         rank, want = x.ndim, len(ref.shape)
@@ -269,23 +277,30 @@ class Functional(Model):
             raise ValueError(f"Input {i} with name '{ref.name}' of layer '{self.name}' is "
                              f"incompatible with the layer: expected shape={tuple(ref.shape)}, "
                              f"found shape={tuple(x.shape)}")
+        if mask is not None and x._keras_mask is None:
+            x._keras_mask = mask
         return x
 
     def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:
         """Run the graph's layer calls in order on ``inputs``; ``training`` reaches the layers
         that take it (a value fixed in a layer call when building wins when ``training`` is
-        None)."""
+        None). ``mask`` (one per input, or None; by default the inputs' own masks) is
+        attached to the inputs, and the masks travel through the layers as Keras's do."""
         if isinstance(training, (list, tuple, dict)) or getattr(training, "ndim", 0):
             raise TypeError(f"{self.name}: a functional model takes its inputs as one argument; "
                             "pass several inputs as a list or dict, e.g. model([x1, x2])")
-        if mask is not None:
-            raise NotImplementedError(f"{self.name}: masks are not supported by gradtape's "
-                                      "functional models")
         values = {id(ref): self._standardize(i, x, ref) for i, (x, ref) in
                   enumerate(zip(self._flat_call_inputs(inputs), self._inputs))}
+        if mask is not None:  # Keras: the given masks go on the inputs
+            for ref, m in zip(self._inputs, nest.flatten(mask)):
+                if m is not None:
+                    values[id(ref)]._keras_mask = m if isinstance(m, Tensor) else Tensor(np.asarray(m))
         for node in self._nodes:
-            for x, value in zip(node.flat_outputs, node.replay(values, training)):
+            outputs = node.replay(values, training)
+            for x, value in zip(node.flat_outputs, outputs):
                 values[id(x)] = value
+            if id(node) in self._mask_nodes:
+                _masks.replay_masks(node, outputs, values, self._recompute_masks, KerasTensor)
         out = nest.pack_sequence_as(self._outputs_struct, [values[id(x)] for x in self._outputs])
         return out[0] if isinstance(out, (list, tuple)) and len(out) == 1 else out  # as Keras 3
 
@@ -332,7 +347,8 @@ class Functional(Model):
             if not sequential:
                 links = [f"{x._keras_history.operation.name}[{x._keras_history.node_index}]"
                          f"[{x._keras_history.tensor_index}]"
-                         for n in nodes if n in relevant for x in n.inputs]
+                         for n in nodes if n in relevant for x in n.inputs
+                         if not getattr(x, "_is_keras_mask", False)]
                 row.append(", ".join(links) or "-")
             rows.append(row)
         print_summary(self, rows, sequential, print_fn, line_length, positions)

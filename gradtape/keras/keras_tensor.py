@@ -21,6 +21,7 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 from .. import nest
+from . import _symbolic_masks as _masks
 from .._engine.shape import TensorShape
 from .._engine.state import paused
 from .._engine.tensor import Tensor, Variable, as_dtype
@@ -67,6 +68,7 @@ class KerasTensor:
         self.sparse = bool(sparse)
         self.ragged = bool(ragged)
         self._keras_history: KerasHistory | None = None
+        self._keras_mask: KerasTensor | None = None  # the symbolic mask, as Keras's
 
     @property
     def ndim(self) -> int:
@@ -128,6 +130,17 @@ class Operation(Layer):
         self.fn = fn
         self.built = True
 
+    _supports_masking = True  # Keras's operations neither use, pass on nor warn about masks
+
+    def compute_mask(self, inputs, previous_mask):
+        """None: an operation's output has no mask.
+
+        >>> import gradtape as gt
+        >>> _operation("add", lambda a, b: a + b).compute_mask(None, gt.constant([True])) is None
+        True
+        """
+        return None
+
     def call(self, *args):
         return self.fn(*args)
 
@@ -157,12 +170,15 @@ class Node:
         self.inputs = [x for x in self.flat_args if isinstance(x, KerasTensor)]
         self.outputs = outputs
         self.flat_outputs = [x for x in nest.flatten(outputs) if isinstance(x, KerasTensor)]
+        self.output_masks = [x._keras_mask for x in self.flat_outputs if x._keras_mask is not None]
         self.is_input = isinstance(layer, InputLayer)
         nodes = layer.__dict__.setdefault("_inbound_nodes", [])
         index = len(nodes)
         nodes.append(self)
         for i, x in enumerate(self.flat_outputs):
             x._keras_history = KerasHistory(layer, index, i)
+            if x._keras_mask is not None:  # computed by the same call
+                x._keras_mask._keras_history = KerasHistory(layer, index, i)
 
     @property
     def parent_nodes(self) -> list:
@@ -204,15 +220,21 @@ def _holds_keras_tensor(x: Any) -> bool:
 _PLAIN = frozenset({Tensor, Variable, np.ndarray, bool, int, float, str, type(None)})
 
 
-def _probe(layer: Layer, call_args: tuple, batch: int, size: int) -> Any:
+def _probe(layer: Layer, call_args: tuple, batch: int, size: int, probe_inputs: list) -> Any:
     """The outputs of ``layer`` run on zeros in place of the KerasTensors (``batch`` for an
-    unknown batch size, ``size`` for other unknown sizes)."""
+    unknown batch size, ``size`` for other unknown sizes; masked KerasTensors get masks of
+    ones), the zeros appended to ``probe_inputs``."""
+    def concrete(shape):
+        return [batch if d is None and i == 0 else size if d is None else d for i, d in enumerate(shape)]
+
     def zeros(x):
         if not isinstance(x, KerasTensor):
             return x
-        shape = [batch if d is None and i == 0 else size if d is None else d
-                 for i, d in enumerate(x.shape)]
-        return Tensor(np.zeros(shape, dtype=x.dtype))
+        fill = np.ones if getattr(x, "_is_keras_mask", False) else np.zeros
+        value = Tensor(fill(concrete(x.shape), dtype=x.dtype))
+        _masks.probe_mask(x, value, concrete)
+        probe_inputs.append(value)
+        return value
     inputs, args, kwargs = nest.map_structure(zeros, call_args)
     if layer._accepts_training():
         kwargs["training"] = False  # shapes only: no moving statistics, no random draws
@@ -233,9 +255,10 @@ def _symbolic_call(layer: Layer, inputs: Any, args: tuple, kwargs: dict) -> Any:
     symbolic = [x for x in nest.flatten(call_args) if isinstance(x, KerasTensor)]
     varying = any(None in x.shape[1:] for x in symbolic)
     free_batch = any(x.ndim and x.shape[0] is None for x in symbolic)
+    probe_inputs: list = []
     try:
-        first = _probe(layer, call_args, 2, 32)
-        second = nest.flatten(_probe(layer, call_args, 3, 64)) if varying else None
+        first = _probe(layer, call_args, 2, 32, probe_inputs)
+        second = nest.flatten(_probe(layer, call_args, 3, 64, probe_inputs)) if varying else None
     except Exception as e:
         if hasattr(e, "add_note"):  # Python 3.11+
             e.add_note(f"(while calling layer {layer.name!r} on KerasTensors of shapes "
@@ -256,6 +279,11 @@ def _symbolic_call(layer: Layer, inputs: Any, args: tuple, kwargs: dict) -> Any:
     flat = nest.flatten(first)
     leaves = [symbolic_output(v, second[i] if second is not None else None)
               if isinstance(v, (Tensor, np.ndarray)) else v for i, v in enumerate(flat)]
+    for leaf, mask in zip(leaves, _masks.symbolic_masks(layer, flat, second, probe_inputs, symbolic_output)):
+        if isinstance(leaf, KerasTensor):
+            leaf._keras_mask = mask
+    if _masks.record_mask(layer, inputs, args, kwargs, KerasTensor):
+        call_args[2]["mask"] = inputs._keras_mask  # kept in the recorded call, as Keras
     outputs = nest.pack_sequence_as(first, leaves)
     Node(layer, call_args, outputs)
     return outputs

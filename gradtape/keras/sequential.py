@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from ..layers.base import Layer, call_layer
-from ..layers.sequential import Sequential as _LayerStack
+from ..layers.sequential import Sequential as _LayerStack, _with_mask
 from .keras_tensor import Input, InputLayer, KerasTensor
 from .model import Model
 from .summary import format_shape, param_text, print_summary
@@ -104,10 +104,10 @@ class Sequential(Model, _LayerStack):
         self.built = True  # its layers build themselves; only build(shape) makes the graph
         return super().__call__(inputs, *args, **kwargs)
 
-    def call(self, inputs: Any, training: Any = None) -> Any:
+    def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:
         if self._graph is not None or self._seen_shapes is not None:
-            return _LayerStack.call(self, inputs, training)
-        x, shapes = inputs, []
+            return _LayerStack.call(self, inputs, training, mask)
+        x, shapes = _with_mask(inputs, mask), []
         for layer in self.layers:
             x = call_layer(layer, x, training)
             shapes.append(format_shape(x, free_batch=True))

@@ -25,6 +25,7 @@ from .conv_more import (
 )
 from .core import Activation, Dense, Dropout, Flatten, Reshape
 from .embedding import Embedding
+from .masking import Masking
 from .merge import (
     Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average, concatenate, dot,
     maximum, minimum, multiply, subtract,
@@ -40,6 +41,11 @@ from .pooling_more import (
     MaxPool1D, MaxPool3D, MaxPooling1D, MaxPooling3D,
 )
 from .preprocessing import Normalization, Rescaling
+from .preprocessing_affine import RandomRotation, RandomTranslation, RandomZoom
+from .preprocessing_categorical import CategoryEncoding, Discretization, HashedCrossing, Hashing
+from .preprocessing_image import CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, Resizing
+from .preprocessing_lookup import IntegerLookup, StringLookup
+from .preprocessing_text import TextVectorization
 from .recurrent import GRU, LSTM, SimpleRNN
 from .reshaping import (
     Cropping1D, Cropping2D, Cropping3D, Lambda, Permute, RepeatVector, UpSampling1D, UpSampling2D, UpSampling3D,
@@ -52,7 +58,7 @@ __all__ = [
     "Layer", "InputSpecError", "Dense", "Activation", "Flatten", "Reshape", "Dropout", "Conv1D",
     "Conv2D", "MaxPool2D", "AvgPool2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D",
     "GlobalAvgPool2D", "GlobalMaxPooling2D", "GlobalMaxPool2D", "BatchNormalization",
-    "LayerNormalization", "Embedding", "SimpleRNN", "LSTM", "GRU", "MultiHeadAttention",
+    "LayerNormalization", "Embedding", "Masking", "SimpleRNN", "LSTM", "GRU", "MultiHeadAttention",
     "Sequential", "activations",
     # merging
     "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot", "add", "subtract",
@@ -71,6 +77,10 @@ __all__ = [
     "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "GaussianNoise", "GaussianDropout", "AlphaDropout",
     "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "TimeDistributed", "Bidirectional",
     "GroupNormalization", "UnitNormalization", "Rescaling", "Normalization",
+    # text, categorical and image preprocessing
+    "TextVectorization", "StringLookup", "IntegerLookup", "CategoryEncoding", "Hashing", "HashedCrossing",
+    "Discretization", "Resizing", "CenterCrop", "RandomCrop", "RandomFlip", "RandomRotation", "RandomZoom",
+    "RandomTranslation", "RandomContrast", "RandomBrightness",
 ]
 
 

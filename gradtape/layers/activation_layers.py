@@ -35,6 +35,8 @@ class ReLU(Layer):
     array([-1.,  1.,  2.], dtype=float32)
     """
 
+    _supports_masking = True  # passes the input's mask on, as in Keras
+
     def __init__(self, max_value: float | None = None, negative_slope: float = 0.0, threshold: float = 0.0,
                  **kwargs: Any):
         super().__init__(**kwargs)
@@ -67,6 +69,8 @@ class LeakyReLU(Layer):
     array([-0.3,  2. ], dtype=float32)
     """
 
+    _supports_masking = True  # passes the input's mask on, as in Keras
+
     def __init__(self, negative_slope: float = 0.3, **kwargs: Any):
         if "alpha" in kwargs:
             negative_slope = kwargs.pop("alpha")
@@ -92,6 +96,8 @@ class PReLU(Layer):
     >>> layer.alpha.shape
     (1, 2)
     """
+
+    _supports_masking = True  # passes the input's mask on, as in Keras
 
     def __init__(self, alpha_initializer: Any = "zeros", alpha_regularizer: Any = None, alpha_constraint: Any = None,
                  shared_axes: Any = None, **kwargs: Any):
@@ -132,6 +138,8 @@ class ELU(Layer):
     array([-1.2642,  1.    ], dtype=float32)
     """
 
+    _supports_masking = True  # passes the input's mask on, as in Keras
+
     def __init__(self, alpha: float = 1.0, **kwargs: Any):
         super().__init__(**kwargs)
         if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.integer, np.floating)):
@@ -156,6 +164,8 @@ class Softmax(Layer):
     >>> sm(gt.constant([[0.0, 0.0, 5.0]]), mask=[[True, True, False]]).numpy()
     array([[0.5, 0.5, 0. ]], dtype=float32)
     """
+
+    _supports_masking = True  # passes the input's mask on, as in Keras
 
     def __init__(self, axis: int | tuple[int, ...] = -1, **kwargs: Any):
         super().__init__(**kwargs)

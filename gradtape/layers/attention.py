@@ -9,6 +9,7 @@ import numpy as np
 
 import gradtape as gt
 from ..initializers import draw_seed
+from ._masking import as_bool_mask, get_keras_mask, set_keras_mask
 from .base import InputSpecError, Layer
 
 __all__ = ["MultiHeadAttention"]
@@ -30,10 +31,17 @@ class MultiHeadAttention(Layer):
     ``softmax(q k^T / sqrt(key_dim))`` over the keys; positions where the boolean
     ``attention_mask`` (``(batch, query_time, key_time)``) is false are set to ``-1e9`` first,
     as in Keras (a query whose keys are all masked attends uniformly, as Keras's default fused
-    path does; Keras's path with ``return_attention_scores`` or ``dropout`` gives it zero weights
-    instead). ``dropout`` applies to the attention probabilities in training. With
-    ``return_attention_scores=True`` the call returns ``(output, scores)``, scores shaped
+    path does; with ``return_attention_scores`` or ``dropout``, as Keras's other path, its
+    weights are zero instead). ``dropout`` applies to the attention probabilities in training.
+    With ``return_attention_scores=True`` the call returns ``(output, scores)``, scores shaped
     ``(batch, num_heads, query_time, key_time)``.
+
+    Masks, as Keras 3: the query's mask (``(batch, query_time)``, e.g. from
+    ``Embedding(mask_zero=True)``) masks the rows, the value's and key's the columns (each
+    taken from the tensor's ``_keras_mask`` unless ``value_mask``/``key_mask`` are given); they
+    are combined by logical and with ``attention_mask`` and the causal mask. The output carries
+    the query's mask, and the call removes the masks of its query, value and key tensors, as
+    Keras's does.
 
     >>> import gradtape as gt
     >>> mha = gt.layers.MultiHeadAttention(num_heads=2, key_dim=4)
@@ -42,6 +50,9 @@ class MultiHeadAttention(Layer):
     >>> out.shape, scores.shape
     ((3, 5, 8), (3, 2, 5, 7))
     """
+
+    _supports_masking = True
+    _removes_input_masks = True  # call() takes the masks off its inputs, as Keras's does
 
     def __init__(self, num_heads: int, key_dim: int, value_dim: int | None = None, dropout: float = 0.0,
                  use_bias: bool = True, output_shape: int | None = None,
@@ -110,8 +121,42 @@ class MultiHeadAttention(Layer):
             y = y + gt.reshape(bias, (h * k,))
         return gt.transpose(gt.reshape(y, (b, t, h, k)), (0, 2, 1, 3))
 
-    def call(self, query, value, key=None, attention_mask=None, return_attention_scores=False,
-             training=None, use_causal_mask=False):
+    def _attention_mask(self, b: int, tq: int, tk: int, query_mask, value_mask, key_mask,
+                        attention_mask, use_causal_mask: bool) -> np.ndarray | None:
+        """Keras's ``_compute_attention_mask`` with the heads axis inserted: an array that
+        broadcasts to ``(batch, 1, query_time, key_time)``, or None."""
+        auto = None
+        if query_mask is not None:
+            auto = as_bool_mask(query_mask)[:, :, None]
+        for m in (value_mask, key_mask):
+            if m is not None:
+                m = as_bool_mask(m)[:, None, :]
+                auto = m if auto is None else auto & m
+        if use_causal_mask:
+            causal = np.tril(np.ones((tq, tk), dtype=bool))[None]
+            auto = causal if auto is None else auto & causal
+        mask = None
+        if attention_mask is not None:
+            mask = as_bool_mask(attention_mask)
+        if auto is not None:
+            mask = auto if mask is None else mask & auto
+        if mask is None:
+            return None
+        while mask.ndim < 4:  # Keras inserts the heads axis (and any missing leading ones)
+            mask = np.expand_dims(mask, -3)
+        try:
+            np.broadcast_shapes(mask.shape, (b, 1, tq, tk))
+        except ValueError:
+            raise ValueError(f"{self.name}: attention_mask of shape {mask.shape} does not "
+                             f"broadcast to (batch, query_time, key_time) = {(b, tq, tk)}") from None
+        return mask
+
+    def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
+             attention_mask=None, return_attention_scores=False, training=None,
+             use_causal_mask=False):
+        query_mask = get_keras_mask(query)  # Keras: the query's own mask, whatever is passed
+        for x in (query, value, key):  # the masks are used here, not passed on (Keras)
+            set_keras_mask(x, None)
         key = value if key is None else key
         for nm, x, kern in (("query", query, self.query_kernel), ("key", key, self.key_kernel),
                             ("value", value, self.value_kernel)):
@@ -125,23 +170,17 @@ class MultiHeadAttention(Layer):
         q = q * (1.0 / math.sqrt(self.key_dim))
         scores = gt.matmul(q, k, transpose_b=True)  # (b, h, tq, tk)
         b, tq, tk = query.shape[0], query.shape[1], key.shape[1]
-        mask = None
-        if attention_mask is not None:
-            mask = np.asarray(attention_mask.numpy() if isinstance(attention_mask, gt.Tensor)
-                              else attention_mask).astype(bool)
-            try:
-                mask = np.broadcast_to(mask if mask.ndim != 3 else mask[:, None], (b, 1, tq, tk))
-            except ValueError:
-                raise ValueError(f"{self.name}: attention_mask of shape {mask.shape} does not "
-                                 f"broadcast to (batch, query_time, key_time) = {(b, tq, tk)}") from None
-        if use_causal_mask:
-            causal = np.tril(np.ones((tq, tk), dtype=bool))
-            mask = causal if mask is None else (mask & causal)
+        mask = self._attention_mask(b, tq, tk, query_mask, value_mask, key_mask, attention_mask,
+                                    use_causal_mask)
+        keep = None
         if mask is not None:
             # Masked scores are replaced (not shifted), so no gradient reaches them, as in Keras.
-            scores = gt.where(np.broadcast_to(mask, tuple(scores.shape)), scores,
-                              gt.constant(-1e9, dtype=scores.dtype))
+            keep = np.broadcast_to(mask, tuple(scores.shape))
+            scores = gt.where(keep, scores, gt.constant(-1e9, dtype=scores.dtype))
         probs = gt.nn.softmax(scores, axis=-1)
+        if keep is not None and (return_attention_scores or self.dropout > 0):
+            probs = gt.where(keep, probs, gt.zeros_like(probs))  # Keras's masked Softmax path
+            probs._keras_mask = gt.Tensor(mask)  # set by that Softmax layer
         att = probs
         if training and self.dropout > 0:
             keep = self._rng.random(tuple(probs.shape)) >= self.dropout
@@ -153,6 +192,8 @@ class MultiHeadAttention(Layer):
         if bias:
             y = y + self.output_bias
         y = gt.reshape(y, (b, tq, out))
+        if query_mask is not None:
+            y._keras_mask = query_mask
         if return_attention_scores:
             return y, probs
         return y

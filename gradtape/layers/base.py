@@ -15,6 +15,7 @@ from .._engine.tensor import Tensor, Variable, as_dtype
 from ..module import Module
 from .. import initializers as _init
 from .. import constraints as _constraints, regularizers as _regularizers
+from . import _masking
 from ._regularization import LossTracking, outermost_call
 
 __all__ = ["Layer", "InputSpecError"]
@@ -113,7 +114,17 @@ class Layer(LossTracking, Module):
             marked._marks_built = True
             marked.__doc__, marked.__name__, marked.__qualname__ = build.__doc__, build.__name__, build.__qualname__
             cls.build = marked
+        cls._call_mask_arg, cls._call_named_masks = _masking.mask_params(cls)
+        cls._custom_compute_mask = cls.compute_mask is not Layer.compute_mask
+        cls._mask_aware = cls._call_mask_arg or bool(cls._call_named_masks) or cls._custom_compute_mask
     _cast_integer_inputs = True  # False for layers whose inputs are ids (Embedding)
+    # Masks (see _masking.py): whether call takes `mask`, the `<name>_mask` arguments it takes,
+    # whether compute_mask is overridden; set for each subclass by __init_subclass__.
+    _call_mask_arg = False
+    _call_named_masks: tuple = ()
+    _custom_compute_mask = False
+    _mask_aware = False
+    _supports_masking: bool | None = None  # None: whether compute_mask is overridden, as Keras
 
     def __init__(self, trainable: bool = True, name: str | None = None, dtype=None,
                  activity_regularizer: Any = None, **kwargs: Any):
@@ -167,6 +178,37 @@ class Layer(LossTracking, Module):
     def non_trainable_weights(self) -> tuple:
         """Keras's name for :attr:`non_trainable_variables`."""
         return self.non_trainable_variables
+
+    # -- masks -----------------------------------------------------------------------------
+    @property
+    def supports_masking(self) -> bool:
+        """Whether the layer passes masks on: after each call, the outputs get the masks
+        :meth:`compute_mask` returns. As in Keras 3, it defaults to whether the class overrides
+        ``compute_mask``; layers that keep the time axis (Dense, Dropout, the normalizations,
+        ...) set it. A layer that does not support masking warns when given a masked input.
+
+        >>> import gradtape as gt
+        >>> gt.layers.Dense(2).supports_masking, gt.layers.Flatten().supports_masking
+        (True, False)
+        """
+        value = self._supports_masking
+        return self._custom_compute_mask if value is None else value
+
+    @supports_masking.setter
+    def supports_masking(self, value: bool) -> None:
+        self._supports_masking = bool(value)
+
+    def compute_mask(self, inputs, previous_mask):
+        """The mask(s) of the outputs for these inputs: the input's mask by default, as Keras.
+
+        >>> import gradtape as gt
+        >>> emb = gt.layers.Embedding(5, 2, mask_zero=True)
+        >>> emb.compute_mask(gt.constant([[2, 0]]), None).numpy()
+        array([[ True, False]])
+        >>> gt.layers.Dense(2).compute_mask(gt.ones((1, 2, 3)), None) is None
+        True
+        """
+        return previous_mask
 
     # -- weights ---------------------------------------------------------------------------
     def add_weight(self, name: str, shape, initializer: Any = "glorot_uniform",
@@ -259,7 +301,9 @@ class Layer(LossTracking, Module):
         if isinstance(x, Tensor):
             if x.dtype != dt and (x.dtype.kind == "f" or (
                     x.dtype.kind in "iub" and self._cast_integer_inputs)):
-                return gt.cast(x, dt)
+                y = gt.cast(x, dt)
+                y._keras_mask = x._keras_mask  # Keras keeps the mask of a converted input
+                return y
             return x
         if isinstance(x, (list, tuple)) and any(isinstance(e, (Tensor, np.ndarray)) for e in x):
             return type(x)(self._cast(e) for e in x)
@@ -299,11 +343,17 @@ class Layer(LossTracking, Module):
             self.built = True
         if "training" in kwargs and not self._accepts_training():
             kwargs.pop("training")
+        prev = inputs._keras_mask if type(inputs) is Tensor else _masking.mask_structure(inputs)
         inputs = self._cast(inputs)
         args = tuple(self._cast(a) for a in args)
         kwargs = {k: (v if k in ("training", "mask", "attention_mask") else self._cast(v))
                   for k, v in kwargs.items()}
-        return self._tracked_call(inputs, args, kwargs)
+        if self._mask_aware:  # call takes masks, or compute_mask is the class's own
+            return _masking.masked_call(self, inputs, args, kwargs, prev)
+        outputs = self._tracked_call(inputs, args, kwargs)
+        if prev is None:
+            return outputs  # no mask in, none out (the default compute_mask)
+        return _masking.finish_masks(self, inputs, outputs, prev)
 
     def __repr__(self) -> str:
         return f"<gt.layers.{type(self).__name__} name={self.name!r} built={self.built}>"

@@ -31,6 +31,8 @@ class Dense(Layer):
     ((2, 3), (3,))
     """
 
+    _supports_masking = True  # passes the input's mask on, as in Keras
+
     def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, bias_regularizer: Any = None,
@@ -78,6 +80,8 @@ class Activation(Layer):
     >>> gt.layers.Activation("relu")(gt.constant([-1.0, 1.0])).numpy()
     array([0., 1.], dtype=float32)
     """
+
+    _supports_masking = True  # passes the input's mask on, as in Keras
 
     def __init__(self, activation: Any, **kwargs: Any):
         super().__init__(**kwargs)
@@ -133,6 +137,8 @@ class Dropout(Layer):
     >>> sorted(set(layer(x, training=True).numpy().ravel().tolist()))
     [0.0, 2.0]
     """
+
+    _supports_masking = True  # passes the input's mask on, as in Keras
 
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs: Any):
         super().__init__(**kwargs)

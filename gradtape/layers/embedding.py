@@ -30,13 +30,24 @@ class Embedding(Layer):
     ...     y = gt.reduce_sum(emb(x))
     >>> type(tape.gradient(y, emb.embeddings)).__name__
     'IndexedSlices'
+
+    With ``mask_zero=True`` id 0 is padding: the output carries the mask ``ids != 0`` (its
+    ``_keras_mask``), which masking layers downstream (recurrent layers, attention, pooling,
+    the compiled loss) use, as in Keras; ``input_dim`` then counts id 0 too.
+
+    >>> out = gt.layers.Embedding(10, 3, mask_zero=True)(gt.constant([[4, 2, 0]]))
+    >>> out._keras_mask.numpy()
+    array([[ True,  True, False]])
     """
 
     _cast_integer_inputs = False
 
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer: Any = "uniform",
-                 embeddings_regularizer: Any = None, embeddings_constraint: Any = None, **kwargs: Any):
+                 embeddings_regularizer: Any = None, embeddings_constraint: Any = None,
+                 mask_zero: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
+        self.mask_zero = bool(mask_zero)
+        self.supports_masking = self.mask_zero
         if int(input_dim) <= 0 or int(output_dim) <= 0:
             raise ValueError(f"Embedding: input_dim and output_dim must be positive, got "
                              f"{input_dim} and {output_dim}")
@@ -53,6 +64,18 @@ class Embedding(Layer):
     def build(self, input_shape) -> None:
         self.embeddings = self.add_weight("embeddings", (self.input_dim, self.output_dim),
                                           self.embeddings_initializer, **weight_options(self, "embeddings"))
+
+    def compute_mask(self, inputs, mask=None):
+        """``inputs != 0`` with ``mask_zero``, else None.
+
+        >>> import gradtape as gt
+        >>> gt.layers.Embedding(5, 2, mask_zero=True).compute_mask(gt.constant([[1, 0]])).numpy()
+        array([[ True, False]])
+        """
+        if not self.mask_zero:
+            return None
+        ids = inputs._value if isinstance(inputs, gt.Tensor) else np.asarray(inputs)
+        return gt.Tensor(np.not_equal(ids, 0))
 
     def call(self, inputs):
         ids = inputs.numpy() if isinstance(inputs, gt.Tensor) else np.asarray(inputs)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import gradtape as gt
+from ._masking import get_keras_mask
+from ._merge_masks import concat_mask, merge_or_masked, multiply_masked, or_mask, step_mask
 from .base import InputSpecError, Layer
 
 __all__ = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot",
@@ -26,9 +28,24 @@ def _broadcast(shape1: tuple, shape2: tuple, who: str) -> tuple:
 
 
 class _Merge(Layer):
-    """Elementwise merge of a list of tensors (inputs of lower rank get axes inserted at 1)."""
+    """Elementwise merge of a list of tensors (inputs of lower rank get axes inserted at 1).
+
+    Masks: the output's is the logical or of the inputs' when every input has one (else
+    None), as Keras 3 (Maximum, Minimum and Multiply also use them in the values).
+    """
 
     _n_inputs: int | None = None
+    _supports_masking = True
+
+    def compute_mask(self, inputs, mask=None):
+        """The logical or of the inputs' masks, or None unless all inputs have one (Keras).
+
+        >>> import gradtape as gt
+        >>> gt.layers.Add().compute_mask([gt.ones((1, 2, 1))] * 2,
+        ...                              [gt.constant([[True, False]]), gt.constant([[False, False]])]).numpy()
+        array([[ True, False]])
+        """
+        return or_mask(inputs, mask)
 
     def _check_list(self, shapes) -> None:
         if not isinstance(shapes, (list, tuple)) or not shapes or not isinstance(shapes[0], (tuple, list)):
@@ -103,10 +120,13 @@ class Multiply(_Merge):
     """
 
     def _merge(self, xs):
-        out = xs[0]
-        for x in xs[1:]:
-            out = out * x
-        return out
+        masks = [step_mask(x) for x in xs]
+        if all(m is None for m in masks):
+            out = xs[0]
+            for x in xs[1:]:
+                out = out * x
+            return out
+        return multiply_masked(xs, masks)
 
 
 class Average(_Merge):
@@ -133,6 +153,8 @@ class Maximum(_Merge):
     """
 
     def _merge(self, xs):
+        if any(get_keras_mask(x) is not None for x in xs):
+            return merge_or_masked(xs, gt.maximum)
         out = xs[0]
         for x in xs[1:]:
             out = gt.maximum(out, x)
@@ -148,6 +170,8 @@ class Minimum(_Merge):
     """
 
     def _merge(self, xs):
+        if any(get_keras_mask(x) is not None for x in xs):
+            return merge_or_masked(xs, gt.minimum)
         out = xs[0]
         for x in xs[1:]:
             out = gt.minimum(out, x)
@@ -163,6 +187,8 @@ class Concatenate(Layer):
     >>> gt.layers.Concatenate()([gt.ones((2, 3)), gt.zeros((2, 1))]).shape
     (2, 4)
     """
+
+    _supports_masking = True
 
     def __init__(self, axis: int = -1, **kwargs: Any):
         super().__init__(**kwargs)
@@ -190,6 +216,17 @@ class Concatenate(Layer):
 
     def build(self, input_shape) -> None:
         self._check(input_shape)
+
+    def compute_mask(self, inputs, mask=None):
+        """Keras's: the inputs' masks (all true for an unmasked input) concatenated along
+        ``axis``, then any over the last axis; None when no input has a mask.
+
+        >>> import gradtape as gt
+        >>> a, b = gt.ones((1, 2, 3)), gt.ones((1, 2, 1))
+        >>> gt.layers.Concatenate().compute_mask([a, b], [gt.constant([[True, False]]), None]).numpy()
+        array([[ True,  True]])
+        """
+        return concat_mask(inputs, mask, self.axis)
 
     def call(self, inputs):
         if not isinstance(inputs, (list, tuple)):
@@ -244,6 +281,17 @@ class Dot(Layer):
     array([[ 5.],
            [25.]], dtype=float32)
     """
+
+    _supports_masking = True
+
+    def compute_mask(self, inputs, mask=None):
+        """None: the output has no time axis to mask (Keras).
+
+        >>> import gradtape as gt
+        >>> gt.layers.Dot(axes=1).compute_mask(None, [gt.constant([True])] * 2) is None
+        True
+        """
+        return None
 
     def __init__(self, axes: int | Sequence[int], normalize: bool = False, **kwargs: Any):
         super().__init__(**kwargs)

@@ -23,6 +23,8 @@ __all__ = ["GaussianNoise", "GaussianDropout", "AlphaDropout", "SpatialDropout1D
 
 
 class _Noise(Layer):
+    _supports_masking = True  # passes the input's mask on, as in Keras
+
     def __init__(self, seed: int | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         if seed is not None and (not isinstance(seed, (int, np.integer)) or isinstance(seed, bool)):

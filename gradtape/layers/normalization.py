@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 import gradtape as gt
+from ._masking import as_bool_mask
 from .base import InputSpecError, Layer
 
 __all__ = ["BatchNormalization", "LayerNormalization"]
@@ -29,6 +30,17 @@ def _moments(x, axes: tuple[int, ...]):
     return mean, var
 
 
+def _masked_moments(x, axes: tuple[int, ...], mask):
+    """Keras's moments of the unmasked entries (``mask`` has one axis less than ``x``, the
+    feature axis); 1e-7 keeps an all-masked batch finite."""
+    keep = np.broadcast_to(as_bool_mask(mask)[..., None], tuple(x.shape))
+    weight = np.sum(keep, axis=axes, keepdims=True).astype(x.dtype) + np.asarray(1e-7, x.dtype)
+    zero = gt.zeros_like(x)
+    mean = gt.reduce_sum(gt.where(keep, x, zero), axis=axes, keepdims=True) / weight
+    var = gt.reduce_sum(gt.square(gt.where(keep, x - mean, zero)), axis=axes, keepdims=True) / weight
+    return mean, var
+
+
 class BatchNormalization(Layer):
     """Normalize with the batch's statistics in training and moving averages in inference.
 
@@ -36,7 +48,8 @@ class BatchNormalization(Layer):
     ``gamma * (x - mean) / sqrt(var + epsilon) + beta`` with the batch mean and (biased)
     variance over every axis but ``axis``, and the moving statistics are updated with
     ``moving = moving * momentum + batch * (1 - momentum)`` by ``assign`` (not recorded, no
-    gradient). Otherwise (``training`` false or omitted, or the layer frozen with
+    gradient); with a mask (the input's, or ``mask=``) the statistics are those of the
+    unmasked steps, as in Keras. Otherwise (``training`` false or omitted, or the layer frozen with
     ``trainable = False``) the moving statistics are used.
 
     >>> import gradtape as gt
@@ -48,6 +61,8 @@ class BatchNormalization(Layer):
     >>> bn.moving_mean.numpy()
     array([ 0.5, 10. ], dtype=float32)
     """
+
+    _supports_masking = True  # passes the input's mask on, as in Keras
 
     def __init__(self, axis: Any = -1, momentum: float = 0.99, epsilon: float = 1e-3,
                  center: bool = True, scale: bool = True, beta_initializer: Any = "zeros",
@@ -78,12 +93,18 @@ class BatchNormalization(Layer):
         return v if len(self._axes) == 1 and self._axes[0] == len(self._bshape) - 1 else \
             gt.reshape(v, self._bshape)
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=None, mask=None):
         if inputs.ndim != len(self._bshape):
             raise InputSpecError(f"{self.name}: built for inputs of rank {len(self._bshape)}, got "
                                  f"shape {tuple(inputs.shape)}")
+        if mask is not None and np.ndim(as_bool_mask(mask)) != inputs.ndim - 1:
+            raise ValueError(f"{self.name}: the mask provided should be one dimension less than the "
+                             f"inputs, got mask.shape={np.shape(as_bool_mask(mask))}, "
+                             f"inputs.shape={tuple(inputs.shape)}")
         if training and self.trainable:
-            mean, var = _moments(inputs, self._reduce)
+            # Keras: with a mask, the batch statistics are those of the unmasked steps.
+            mean, var = (_moments(inputs, self._reduce) if mask is None
+                         else _masked_moments(inputs, self._reduce, mask))
             pshape = self.moving_mean.shape
             m = np.asarray(mean._value).reshape(pshape)
             v = np.asarray(var._value).reshape(pshape)
@@ -112,6 +133,8 @@ class LayerNormalization(Layer):
     >>> ln(gt.constant([[1.0, 3.0]])).numpy()
     array([[-1.,  1.]], dtype=float32)
     """
+
+    _supports_masking = True  # passes the input's mask on, as in Keras
 
     def __init__(self, axis: Any = -1, epsilon: float = 1e-3, center: bool = True, scale: bool = True,
                  beta_initializer: Any = "zeros", gamma_initializer: Any = "ones", **kwargs: Any):

@@ -27,6 +27,8 @@ class GroupNormalization(Layer):
     array([[-1.,  1., -1.,  1.]], dtype=float32)
     """
 
+    _supports_masking = True  # passes the input's mask on, as in Keras
+
     def __init__(self, groups: int = 32, axis: int = -1, epsilon: float = 1e-3, center: bool = True,
                  scale: bool = True, beta_initializer: Any = "zeros", gamma_initializer: Any = "ones",
                  beta_regularizer: Any = None, gamma_regularizer: Any = None, beta_constraint: Any = None,
@@ -96,6 +98,8 @@ class UnitNormalization(Layer):
     array([[0.6, 0.8],
            [0. , 0. ]], dtype=float32)
     """
+
+    _supports_masking = True  # passes the input's mask on, as in Keras
 
     def __init__(self, axis: int | list[int] = -1, **kwargs: Any):
         super().__init__(**kwargs)

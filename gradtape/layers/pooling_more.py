@@ -6,6 +6,7 @@ from typing import Any
 
 import gradtape as gt
 from ._layer_args import check_rank, data_format as _data_format, from_last, int_tuple, padding_mode, to_last
+from ._masking import as_bool_mask
 from .base import Layer
 
 __all__ = ["MaxPooling1D", "AveragePooling1D", "MaxPool1D", "AvgPool1D", "MaxPooling3D", "AveragePooling3D",
@@ -116,25 +117,23 @@ class _GlobalPool(Layer):
         self.data_format = _data_format(data_format, type(self).__name__)
         self.keepdims = bool(keepdims)
 
-    def call(self, inputs, mask=None):
-        check_rank(self, inputs, self._rank + 2, _shape_text(self._rank, self.data_format))
+    def _axes(self) -> tuple:
         first = self.data_format == "channels_first"
-        axes = tuple(range(2, self._rank + 2)) if first else tuple(range(1, self._rank + 1))
-        if mask is not None and self._rank == 1 and not self._max:  # Keras's masked mean (max ignores masks)
-            m = gt.expand_dims(gt.cast(mask, gt.bool), 1 if first else 2)
-            mf = gt.cast(m, inputs.dtype)
-            total = gt.reduce_sum(gt.where(m, inputs, gt.zeros_like(inputs)), axis=axes, keepdims=self.keepdims)
-            return total / gt.reduce_sum(mf, axis=axes, keepdims=self.keepdims)
+        return tuple(range(2, self._rank + 2)) if first else tuple(range(1, self._rank + 1))
+
+    def call(self, inputs):
+        check_rank(self, inputs, self._rank + 2, _shape_text(self._rank, self.data_format))
         if self._max:
-            return gt.reduce_max(inputs, axis=axes, keepdims=self.keepdims)
-        return gt.reduce_mean(inputs, axis=axes, keepdims=self.keepdims)
+            return gt.reduce_max(inputs, axis=self._axes(), keepdims=self.keepdims)
+        return gt.reduce_mean(inputs, axis=self._axes(), keepdims=self.keepdims)
 
 
 class GlobalAveragePooling1D(_GlobalPool):
     """Mean over the time axis: ``(b, steps, c) -> (b, c)`` (``(b, 1, c)`` with ``keepdims``).
 
-    A boolean ``mask`` of shape ``(b, steps)`` may be passed to the call to average only the
-    unmasked steps, as Keras does.
+    With a mask of shape ``(b, steps)`` (the input's, e.g. from ``Embedding(mask_zero=True)``,
+    or ``mask=`` in the call) only the unmasked steps are averaged, as Keras does; the output
+    has no mask.
 
     >>> import gradtape as gt
     >>> x = gt.constant([[[1.0], [3.0], [8.0]]])
@@ -143,6 +142,27 @@ class GlobalAveragePooling1D(_GlobalPool):
     >>> gt.layers.GlobalAveragePooling1D()(x, mask=[[True, True, False]]).numpy()
     array([[2.]], dtype=float32)
     """
+
+    _supports_masking = True
+
+    def compute_mask(self, inputs, mask=None):
+        """None: the time axis is gone.
+
+        >>> import gradtape as gt
+        >>> gt.layers.GlobalAveragePooling1D().compute_mask(None, gt.constant([[True]])) is None
+        True
+        """
+        return None
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return super().call(inputs)
+        check_rank(self, inputs, 3, _shape_text(1, self.data_format))
+        axes = self._axes()
+        m = gt.constant(as_bool_mask(mask))
+        m = gt.expand_dims(m, 1 if self.data_format == "channels_first" else 2)
+        total = gt.reduce_sum(gt.where(m, inputs, gt.zeros_like(inputs)), axis=axes, keepdims=self.keepdims)
+        return total / gt.reduce_sum(gt.cast(m, inputs.dtype), axis=axes, keepdims=self.keepdims)
 
 
 class GlobalMaxPooling1D(_GlobalPool):

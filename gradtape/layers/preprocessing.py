@@ -25,6 +25,8 @@ class Rescaling(Layer):
     array([[-1.,  1.]], dtype=float32)
     """
 
+    _supports_masking = True  # passes the input's mask on, as in Keras
+
     def __init__(self, scale: Any, offset: Any = 0.0, **kwargs: Any):
         super().__init__(**kwargs)
         for name, v in (("scale", scale), ("offset", offset)):
@@ -63,6 +65,8 @@ class Normalization(Layer):
     >>> norm.mean.numpy()
     array([ 1., 20.], dtype=float32)
     """
+
+    _supports_masking = True  # passes the input's mask on, as in Keras
 
     def __init__(self, axis: Any = -1, mean: Any = None, variance: Any = None, invert: bool = False,
                  **kwargs: Any):

@@ -16,6 +16,7 @@ import numpy as np
 import gradtape as gt
 from . import activations
 from ._regularization import set_weight_options, weight_options
+from ._masking import as_bool_mask
 from .base import InputSpecError, Layer
 
 __all__ = ["SimpleRNN", "LSTM", "GRU"]
@@ -31,7 +32,8 @@ class _RNN(Layer):
                  return_state: bool = False, go_backwards: bool = False,
                  kernel_regularizer: Any = None, recurrent_regularizer: Any = None,
                  bias_regularizer: Any = None, kernel_constraint: Any = None,
-                 recurrent_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any):
+                 recurrent_constraint: Any = None, bias_constraint: Any = None,
+                 zero_output_for_mask: bool = False, **kwargs: Any):
         for k in ("unroll", "stateful", "time_major", "dropout", "recurrent_dropout"):
             if kwargs.pop(k, False):
                 raise NotImplementedError(f"{type(self).__name__}: {k} is not supported")
@@ -47,6 +49,7 @@ class _RNN(Layer):
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)
+        self.zero_output_for_mask = bool(zero_output_for_mask)
         set_weight_options(self, kernel_regularizer=kernel_regularizer,
                            recurrent_regularizer=recurrent_regularizer, bias_regularizer=bias_regularizer,
                            kernel_constraint=kernel_constraint, recurrent_constraint=recurrent_constraint,
@@ -95,7 +98,36 @@ class _RNN(Layer):
             out.append(s)
         return out
 
-    def call(self, inputs, initial_state=None, training=None):
+    def compute_mask(self, inputs, mask=None):
+        """The input's mask with ``return_sequences`` (else None), and None for each state with
+        ``return_state``, as Keras.
+
+        >>> import gradtape as gt
+        >>> m = gt.constant([[True, False]])
+        >>> gt.layers.GRU(2, return_sequences=True).compute_mask(None, m) is m
+        True
+        >>> gt.layers.LSTM(2, return_state=True).compute_mask(None, m)
+        [None, None, None]
+        """
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0] if mask else None
+        out = mask if self.return_sequences else None
+        return [out] + [None] * self._n_states if self.return_state else out
+
+    def _step_masks(self, mask, b: int, t: int) -> np.ndarray | None:
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0] if mask else None
+        if mask is None:
+            return None
+        m = as_bool_mask(mask)
+        if m.ndim > 2 and m.size == b * t:
+            m = m.reshape(b, t)
+        if m.shape != (b, t):
+            raise InputSpecError(f"{self.name}: the mask must have shape (batch, time) = {(b, t)}, "
+                                 f"got {m.shape}")
+        return m
+
+    def call(self, inputs, initial_state=None, mask=None, training=None):
         if inputs.ndim != 3 or inputs.shape[-1] != self.kernel.shape[0]:
             raise InputSpecError(f"{self.name}: expected inputs of shape (batch, time, "
                                  f"{self.kernel.shape[0]}), got {tuple(inputs.shape)}")
@@ -112,11 +144,15 @@ class _RNN(Layer):
         # would be a zero array of the whole sequence).
         xs = gt.unstack(xz, axis=0) if t else []
         steps = range(t - 1, -1, -1) if self.go_backwards else range(t)
+        masks = self._step_masks(mask, b, t)
         outputs = []
-        for k in steps:
-            out, states = self._step(xs[k], states)
-            if self.return_sequences:
-                outputs.append(out)
+        if masks is None:
+            for k in steps:
+                out, states = self._step(xs[k], states)
+                if self.return_sequences:
+                    outputs.append(out)
+        else:
+            out, states = self._masked_loop(xs, steps, masks, states, outputs)
         if t == 0:
             out = states[0]
         if self.return_sequences:
@@ -126,6 +162,28 @@ class _RNN(Layer):
         if self.return_state:
             return [result] + list(states)
         return result
+
+    def _masked_loop(self, xs: list, steps: range, masks: np.ndarray, states: list, outputs: list):
+        """Keras's masked recurrence: a masked step keeps the previous states and outputs the
+        previous output (zeros before the first one, or always with ``zero_output_for_mask``).
+        Steps where no example is masked run as usual; steps where all are, not at all."""
+        b = masks.shape[0]
+        zeros = gt.zeros((b, self.units), dtype=self.dtype)
+        out = zeros
+        for k in steps:
+            keep = masks[:, k]
+            if keep.all():
+                out, states = self._step(xs[k], states)
+            elif not keep.any():
+                out = zeros if self.zero_output_for_mask else out
+            else:
+                new, new_states = self._step(xs[k], states)
+                keep = np.broadcast_to(keep[:, None], (b, self.units))
+                states = [gt.where(keep, n, s) for n, s in zip(new_states, states)]
+                out = gt.where(keep, new, zeros if self.zero_output_for_mask else out)
+            if self.return_sequences:
+                outputs.append(out)
+        return out, states
 
     def _step(self, xz_t, states):  # pragma: no cover - abstract
         raise NotImplementedError

@@ -267,14 +267,18 @@ class Cropping3D(_Cropping):
 class Lambda(Layer):
     """Wrap a function of the inputs as a layer, as ``keras.layers.Lambda``.
 
-    ``arguments`` are extra keyword arguments for ``function``; ``training`` (and ``mask``)
-    are passed on when ``function`` accepts them. A Lambda layer has no weights;
-    ``output_shape`` and ``mask`` are kept for Keras compatibility (shapes come from running
-    the function, and gradtape layers do not propagate masks).
+    ``arguments`` are extra keyword arguments for ``function``; ``training`` and ``mask``
+    (the input's) are passed on when ``function`` accepts them. A Lambda layer has no weights;
+    ``output_shape`` is kept for Keras compatibility (shapes come from running the function).
+    ``mask`` sets the output's mask, as Keras: a callable ``mask(inputs, previous_mask)`` or a
+    fixed mask; without it the layer does not support masking (a masked input warns).
 
     >>> import gradtape as gt
     >>> gt.layers.Lambda(lambda x: x ** 2)(gt.constant([[3.0]])).numpy()
     array([[9.]], dtype=float32)
+    >>> keep = gt.layers.Lambda(lambda x: 2 * x, mask=lambda x, m: x[..., 0] > 0)
+    >>> keep(gt.constant([[[1.0], [-1.0]]]))._keras_mask.numpy()
+    array([[ True, False]])
     """
 
     def __init__(self, function: Callable, output_shape: Any = None, mask: Any = None,
@@ -292,6 +296,13 @@ class Lambda(Layer):
             params = {}
         self._fn_training = "training" in params
         self._fn_mask = "mask" in params
+        self.supports_masking = mask is not None
+
+    def compute_mask(self, inputs, mask=None):
+        """``mask(inputs, mask)`` when the layer's ``mask`` is callable, else the layer's mask."""
+        if callable(self.mask):
+            return self.mask(inputs, mask)
+        return self.mask
 
     def call(self, inputs, mask=None, training=None):
         kwargs = dict(self.arguments)

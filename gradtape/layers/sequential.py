@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
+import numpy as np
+
+from .._engine.tensor import Tensor
 from .base import Layer, call_layer
 
 __all__ = ["Sequential"]
+
+
+def _with_mask(inputs, mask):
+    """``inputs`` carrying ``mask`` (Keras sets a mask given to a model on its input)."""
+    if mask is None:
+        return inputs
+    if isinstance(inputs, np.ndarray):
+        inputs = Tensor(inputs)
+    if isinstance(inputs, Tensor) and inputs._keras_mask is None:
+        inputs._keras_mask = mask if isinstance(mask, Tensor) else Tensor(np.asarray(mask))
+    return inputs
 
 
 class Sequential(Layer):
@@ -54,8 +68,8 @@ class Sequential(Layer):
     def build(self, input_shape) -> None:
         pass  # each layer builds itself on its first call
 
-    def call(self, inputs, training=None):
-        x = inputs
+    def call(self, inputs, training=None, mask=None):
+        x = _with_mask(inputs, mask)
         for layer in self.layers:
             x = call_layer(layer, x, training)
         return x

@@ -7,6 +7,7 @@ from typing import Any
 
 import gradtape as gt
 from .._engine.tensor import Variable
+from ._masking import as_bool_mask
 from .base import InputSpecError, Layer, call_layer
 from .normalization import BatchNormalization
 
@@ -29,6 +30,8 @@ class TimeDistributed(Layer):
     [(16, 8), (8,)]
     """
 
+    _supports_masking = True  # passes the input's mask on, as in Keras
+
     def __init__(self, layer: Layer, **kwargs: Any):
         if not isinstance(layer, Layer):
             raise ValueError(f"TimeDistributed: `layer` must be a gt.layers.Layer instance, got {layer!r}")
@@ -49,15 +52,29 @@ class TimeDistributed(Layer):
         return bool(training) and any(isinstance(m, BatchNormalization) and m.trainable
                                       for m in (self.layer,) + tuple(self.layer.submodules))
 
-    def call(self, inputs, training=None):
+    def _inner(self, x, training, mask):
+        if mask is None or not self.layer._call_mask_arg:
+            return call_layer(self.layer, x, training)
+        if self.layer._accepts_training():
+            return self.layer(x, mask=mask, training=training)
+        return self.layer(x, mask=mask)
+
+    def call(self, inputs, training=None, mask=None):
         if inputs.ndim < 3:
             raise InputSpecError(f"{self.name}: expected inputs of shape (batch, time, ...), got "
                                  f"{tuple(inputs.shape)}")
+        b, t = inputs.shape[0], inputs.shape[1]
+        if mask is not None:  # the wrapped layer gets each step's mask, as in Keras
+            mask = gt.Tensor(as_bool_mask(mask))
+            if mask.ndim < 2 or tuple(mask.shape[:2]) != (b, t):
+                raise ValueError(f"{self.name}: the mask of shape {tuple(mask.shape)} does not match "
+                                 f"the inputs' (batch, time) = {(b, t)}")
         if self._stepwise(training):
             steps = gt.unstack(inputs, axis=1)
-            return gt.stack([call_layer(self.layer, x, training) for x in steps], axis=1)
-        b, t = inputs.shape[0], inputs.shape[1]
-        y = call_layer(self.layer, gt.reshape(inputs, (b * t,) + tuple(inputs.shape[2:])), training)
+            return gt.stack([self._inner(x, training, None if mask is None else mask[:, i])
+                             for i, x in enumerate(steps)], axis=1)
+        flat_mask = None if mask is None else gt.reshape(mask, (b * t,) + tuple(mask.shape[2:]))
+        y = self._inner(gt.reshape(inputs, (b * t,) + tuple(inputs.shape[2:])), training, flat_mask)
         return gt.reshape(y, (b, t) + tuple(y.shape[1:]))
 
 
@@ -126,6 +143,9 @@ class Bidirectional(Layer):
             if getattr(fwd, a) != getattr(bwd, a):
                 raise ValueError(f"Bidirectional: the forward and backward layers must have the same `{a}`, got "
                                  f"{getattr(fwd, a)} and {getattr(bwd, a)}")
+        for sub in (fwd, bwd):  # Keras: masked steps output zeros when returning sequences
+            if getattr(sub, "zero_output_for_mask", None) is not None:
+                sub.zero_output_for_mask = sub.return_sequences
         self.merge_mode = merge_mode
         self.return_sequences, self.return_state = fwd.return_sequences, fwd.return_state
         self._initial_weights = list(weights) if weights else None
@@ -144,14 +164,33 @@ class Bidirectional(Layer):
             self.set_weights(self._initial_weights)
             self._initial_weights = None
 
-    def call(self, sequences, initial_state=None, training=None):
+    def compute_mask(self, inputs, mask=None):
+        """The input's mask with ``return_sequences`` (for both outputs when ``merge_mode`` is
+        None), else None, as Keras.
+
+        >>> import gradtape as gt
+        >>> m = gt.constant([[True, False]])
+        >>> bi = gt.layers.Bidirectional(gt.layers.GRU(2, return_sequences=True), merge_mode=None)
+        >>> [x is m for x in bi.compute_mask(None, m)]
+        [True, True]
+        """
+        if isinstance(mask, list):
+            mask = mask[0] if mask else None
+        if not self.return_sequences:
+            mask = None
+        return (mask, mask) if not self.merge_mode else mask
+
+    def call(self, sequences, initial_state=None, mask=None, training=None):
         fwd_state = bwd_state = None
         if initial_state is not None:
             states = list(initial_state)
             half = len(states) // 2
             fwd_state, bwd_state = states[:half], states[half:]
-        y = self.forward_layer(sequences, initial_state=fwd_state, training=training)
-        y_rev = self.backward_layer(sequences, initial_state=bwd_state, training=training)
+        kwargs: dict = {"training": training}
+        if mask is not None:
+            kwargs["mask"] = mask
+        y = self.forward_layer(sequences, initial_state=fwd_state, **kwargs)
+        y_rev = self.backward_layer(sequences, initial_state=bwd_state, **kwargs)
         states_out: tuple = ()
         if self.return_state:
             states_out = tuple(y[1:]) + tuple(y_rev[1:])

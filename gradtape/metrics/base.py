@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .. import _loss_masks
 from .._engine.tensor import Tensor, Variable, as_dtype, to_array, wrap
 from ..module import Module
 
@@ -149,7 +150,11 @@ class _Reduce(Metric):
 
     def _accumulate(self, values, sample_weight: Any = None, reduce=np.mean) -> None:
         """Keras's per-sample reduction: every axis after the first is reduced with ``reduce``
-        (after weighting), so each row of the batch counts once (``sample_weight`` times)."""
+        (after weighting), so each row of the batch counts once (``sample_weight`` times).
+        With ``sample_weight``, a mask on ``values`` also weighs them (Keras)."""
+        mask = getattr(values, "_keras_mask", None)
+        if mask is not None and sample_weight is not None:
+            sample_weight = _loss_masks.apply_mask(_np(sample_weight), mask, self.dtype, mean=False)
         v = _np(values).astype(np.float64)
         w = None
         if sample_weight is not None:
@@ -250,8 +255,15 @@ class MeanMetricWrapper(Mean):
         self._fn_kwargs = kwargs
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        """Add the per-example values of ``fn`` for this batch."""
-        self._accumulate(self._fn(y_true, y_pred, **self._fn_kwargs), sample_weight)
+        """Add the per-example values of ``fn`` for this batch (a mask on ``y_pred`` weighs
+        them, as Keras 3: masked entries do not count)."""
+        mask = getattr(y_pred, "_keras_mask", None)
+        values = self._fn(y_true, y_pred, **self._fn_kwargs)
+        if mask is not None:
+            sample_weight = _loss_masks.apply_mask(
+                None if sample_weight is None else _np(sample_weight), mask,
+                self.dtype, mean=False)
+        self._accumulate(values, sample_weight)
 
     def get_config(self) -> dict:
         """``name``, ``dtype``, ``fn`` (by name when it has one) and ``fn``'s keyword arguments."""

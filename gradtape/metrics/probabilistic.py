@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .._engine.tensor import Tensor, wrap
+from .._loss_masks import apply_mask
 from .base import EPSILON, _f32, _KerasWrapper, _np, _same_rank
 
 __all__ = ["BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
@@ -256,8 +257,12 @@ class SparseCategoricalCrossentropy(_KerasWrapper):
         self.axis = axis
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        """Add this batch's cross-entropies."""
+        """Add this batch's cross-entropies (a mask on ``y_pred`` weighs them, as Keras 3)."""
+        mask = getattr(y_pred, "_keras_mask", None)
         values, valid = _scce(y_true, y_pred, self.from_logits, self.ignore_class, self.axis)
+        if mask is not None:
+            sample_weight = apply_mask(None if sample_weight is None else _np(sample_weight), mask,
+                                       self.dtype, mean=False)
         if valid is not None and sample_weight is not None:
             mask, w = _same_rank(valid.astype(np.float64), _np(sample_weight).astype(np.float64))
             sample_weight = w * mask
