@@ -231,7 +231,6 @@ def bind1(prim: Primitive, x):
     t = _new_tensor(Tensor)
     t._value = out
     t._id = _next_id()
-    t._keras_mask = None
     stack = state.stack
     if stack:
         for r in stack:
@@ -264,7 +263,6 @@ def bind2(prim: Primitive, x, y):
     t = _new_tensor(Tensor)
     t._value = out
     t._id = _next_id()
-    t._keras_mask = None
     stack = state.stack
     if stack:
         for r in stack:
@@ -315,7 +313,6 @@ def _finish(prim: Primitive, args, vals, out, attrs):
         t = _new_tensor(Tensor)
         t._value = out
         t._id = _next_id()
-        t._keras_mask = None
         if stack:
             n = len(args)
             if n == 2 and not attrs:  # the short paths (scalar results of bind1/bind2 land here)
@@ -334,7 +331,6 @@ def _finish(prim: Primitive, args, vals, out, attrs):
         t = _new_tensor(Tensor)
         t._value = o if isinstance(o, (np.ndarray, np.generic)) else np.asarray(o)
         t._id = _next_id()
-        t._keras_mask = None
         outs.append(t)
     outs = tuple(outs)
     if stack:

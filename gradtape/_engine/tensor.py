@@ -93,17 +93,29 @@ class Tensor:
     <gt.Tensor: shape=(2,), dtype=float32, numpy=array([1., 2.], dtype=float32)>
     """
 
-    # _keras_mask: the Keras mask a layer attached to its output (None for none); ops do not
-    # propagate it, as in Keras 3.
-    __slots__ = ("_value", "_id", "_keras_mask", "__weakref__")
+    # _mask: the Keras mask a layer attached to its output, read as ``_keras_mask`` (None when
+    # unset: ops never set it, so creating a tensor costs nothing more); ops do not propagate
+    # it, as in Keras 3.
+    __slots__ = ("_value", "_id", "_mask", "__weakref__")
     __array_priority__ = 100.0
 
     def __init__(self, value: Any, dtype=None):
         self._value = to_array(value, dtype)
         self._id = _next_id()
-        self._keras_mask = None
 
     # -- attributes ----------------------------------------------------------------------
+    @property
+    def _keras_mask(self):
+        """The Keras mask attached by a layer (``None`` for none)."""
+        try:
+            return self._mask
+        except AttributeError:
+            return None
+
+    @_keras_mask.setter
+    def _keras_mask(self, mask) -> None:
+        self._mask = mask
+
     @property
     def shape(self) -> TensorShape:
         """The shape: a tuple of ints with TensorFlow's ``TensorShape`` methods (``as_list()``,
@@ -240,7 +252,6 @@ def wrap(value, id_: int | None = None) -> Tensor:
     t = _new_tensor(Tensor)
     t._value = value
     t._id = _next_id() if id_ is None else id_
-    t._keras_mask = None
     return t
 
 
@@ -279,7 +290,6 @@ class Variable(Tensor):
             raise ValueError(f"Variable: shape {tuple(shape)} does not match initial_value's shape {arr.shape}")
         self._value = arr
         self._id = _next_id()
-        self._keras_mask = None
         self.trainable = bool(trainable)
         self._name = name if name is not None else "Variable"
         self._handle_name = f"{self._name}:0"
