@@ -371,3 +371,40 @@ def test_warnings_only_for_missing_gradients():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         O.SGD().apply_gradients([(gt.constant([1.0]), w)])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("make", [lambda: O.Adam(0.01), lambda: O.AdamW(0.01, weight_decay=0.01),
+                                  lambda: O.SGD(0.1, momentum=0.9), lambda: O.SGD(0.1, momentum=0.5, nesterov=True),
+                                  lambda: O.SGD(0.1)])
+def test_in_place_updates_give_the_pure_update_bit_for_bit(make, dtype):
+    rng = np.random.default_rng(0)
+    w0 = rng.standard_normal((20, 7)).astype(dtype)
+    grads = [rng.standard_normal((20, 7)).astype(dtype) for _ in range(5)]
+    results = []
+    for in_place in (True, False):
+        w, opt = gt.Variable(w0.copy()), make()
+        calls = []
+        if in_place:
+            fast = opt._update_in_place
+            opt._update_in_place = lambda *a, c=calls, f=fast: c.append(1) or f(*a)
+        else:
+            opt._update_in_place = None
+        for g in grads:
+            opt.apply_gradients([(gt.constant(g), w)])
+        assert len(calls) == (len(grads) if in_place else 0)  # the path under test ran
+        results.append([w.numpy()] + [opt.get_slot(w, n).numpy() for n in opt.get_slot_names()])
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_in_place_updates_leave_arrays_others_hold_unchanged():
+    w, opt = gt.Variable(np.ones(3)), O.Adam(0.1)
+    opt.apply_gradients([(gt.constant(np.ones(3)), w)])
+    held_m, held_w = opt.get_slot(w, "m").numpy(), w.numpy()
+    m_before, w_before = held_m.copy(), held_w.copy()
+    opt.apply_gradients([(gt.constant(np.ones(3)), w)])
+    np.testing.assert_array_equal(held_m, m_before)  # a view taken with numpy() is a snapshot
+    np.testing.assert_array_equal(held_w, w_before)
+    assert not np.array_equal(opt.get_slot(w, "m").numpy(), m_before)
+    assert not np.array_equal(w.numpy(), w_before)
