@@ -258,6 +258,11 @@ def wrap(value, id_: int | None = None) -> Tensor:
 _new_tensor = object.__new__
 
 
+# Whether any variable has ever been given a regularizer: until one has, Layer.losses need not
+# walk a model's variables looking for penalties (a model's step reads it every time).
+REGULARIZED = [False]
+
+
 class Variable(Tensor):
     """Mutable state that tapes watch automatically when it is trainable.
 
@@ -274,7 +279,7 @@ class Variable(Tensor):
     array([2., 3.], dtype=float32)
     """
 
-    __slots__ = ("trainable", "_name", "_handle_name", "constraint", "regularizer")
+    __slots__ = ("trainable", "_name", "_handle_name", "constraint", "_regularizer")
 
     def __init__(self, initial_value: Any = None, trainable: bool = True, name: str | None = None,
                  dtype=None, shape=None, constraint=None):
@@ -294,7 +299,18 @@ class Variable(Tensor):
         self._name = name if name is not None else "Variable"
         self._handle_name = f"{self._name}:0"
         self.constraint = constraint
-        self.regularizer = None  # set by Layer.add_weight; read by Layer.losses
+        self._regularizer = None  # set by Layer.add_weight; read by Layer.losses
+
+    @property
+    def regularizer(self):
+        """The penalty ``Layer.losses`` adds for this variable (None for none)."""
+        return self._regularizer
+
+    @regularizer.setter
+    def regularizer(self, value) -> None:
+        if value is not None:
+            REGULARIZED[0] = True  # from now on, Layer.losses looks for penalties
+        self._regularizer = value
 
     @property
     def name(self) -> str:

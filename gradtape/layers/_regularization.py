@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 import gradtape as gt
+from .._engine import tensor as _tensor
 from .._engine.tensor import Tensor
 from .. import constraints as _constraints, regularizers as _regularizers
 
@@ -100,10 +101,11 @@ class LossTracking:
             for m in self.submodules:
                 if isinstance(m, LossTracking):
                     out.extend(m.__dict__.get("_losses", ()))
-        for v in self.trainable_variables:
-            reg = getattr(v, "regularizer", None)
-            if reg is not None:
-                out.append(reg(v))
+        if _tensor.REGULARIZED[0]:  # no variable has a regularizer yet: nothing to look for
+            for v in self.trainable_variables:
+                reg = getattr(v, "regularizer", None)
+                if reg is not None:
+                    out.append(reg(v))
         return out
 
     def _clear_losses(self) -> None:
