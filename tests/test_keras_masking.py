@@ -177,6 +177,7 @@ IDS = gt.constant([[3, 1, 0, 0], [2, 5, 7, 0]])
 IDS_MASK = [[True, True, False, False], [True, True, True, False]]
 
 
+@pytest.mark.filterwarnings("ignore:Layer .* was passed an input with a mask attached:UserWarning")  # as Keras warns
 def test_sequential_passes_masks_and_takes_a_mask_argument():
     model = gt.keras.Sequential([L.Embedding(10, 4, mask_zero=True), L.LSTM(3, return_sequences=True),
                                  L.Dense(2)])
@@ -205,6 +206,7 @@ def test_functional_keras_tensors_carry_symbolic_masks():
     assert sum("lstm" in line for line in lines) == 2
 
 
+@pytest.mark.filterwarnings("ignore:Layer .* was passed an input with a mask attached:UserWarning")  # as Keras warns
 def test_functional_model_mask_argument():
     x = gt.keras.Input((3, 2))
     model = gt.keras.Model(x, L.LSTM(2, return_sequences=True)(x))
@@ -266,6 +268,7 @@ def test_masked_loss_gradient_matches_central_differences():
     np.testing.assert_array_equal(g[1, 1:], 0.0)
 
 
+@pytest.mark.filterwarnings("ignore:Layer .* was passed an input with a mask attached:UserWarning")  # as Keras warns
 def test_masked_model_gradient_matches_central_differences():
     model = gt.keras.Sequential([L.LSTM(3, return_sequences=True), L.Bidirectional(L.GRU(2)), L.Dense(2)])
     mask = gt.constant(IDS_MASK)
