@@ -107,10 +107,7 @@ class Tensor:
     @property
     def _keras_mask(self):
         """The Keras mask attached by a layer (``None`` for none)."""
-        try:
-            return self._mask
-        except AttributeError:
-            return None
+        return getattr(self, "_mask", None)
 
     @_keras_mask.setter
     def _keras_mask(self, mask) -> None:

@@ -97,7 +97,7 @@ class LossTracking:
         [0.4]
         """
         out = list(self.__dict__.get("_losses", ()))
-        if _holding:
+        if _holding.data:  # (the WeakSet's own set: len() of a WeakSet is a Python call)
             for m in self.submodules:
                 if isinstance(m, LossTracking):
                     out.extend(m.__dict__.get("_losses", ()))
@@ -110,7 +110,7 @@ class LossTracking:
 
     def _clear_losses(self) -> None:
         """Forget the added losses of this layer and its sublayers."""
-        if not _holding:
+        if not _holding.data:
             return
         held = list(_holding)
         if len(held) > 1 or held[0] is not self:

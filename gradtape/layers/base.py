@@ -15,7 +15,7 @@ from .._engine.tensor import Tensor, Variable, as_dtype
 from ..module import Module
 from .. import initializers as _init
 from .. import constraints as _constraints, regularizers as _regularizers
-from . import _masking
+from . import _masking, _regularization
 from ._regularization import LossTracking, outermost_call
 
 __all__ = ["Layer", "InputSpecError"]
@@ -336,14 +336,15 @@ class Layer(LossTracking, Module):
                 return out
         if self._layer_dtype is None:
             self._layer_dtype = _float_dtype_of(inputs) or np.dtype(np.float32)
-        if outermost_call():
+        if _regularization._holding.data and outermost_call():
             self._clear_losses()  # Keras 3: the losses of the previous call go
         if not self.built:
             self.build(self._build_shape(inputs, args, kwargs))
             self.built = True
         if "training" in kwargs and not self._accepts_training():
             kwargs.pop("training")
-        prev = inputs._keras_mask if type(inputs) is Tensor else _masking.mask_structure(inputs)
+        prev = (getattr(inputs, "_mask", None) if type(inputs) is Tensor  # its _keras_mask
+                else _masking.mask_structure(inputs))
         inputs = self._cast(inputs)
         args = tuple(self._cast(a) for a in args)
         kwargs = {k: (v if k in ("training", "mask", "attention_mask") else self._cast(v))

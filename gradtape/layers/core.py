@@ -59,7 +59,7 @@ class Dense(Layer):
                      if self.use_bias else None)
 
     def call(self, inputs):
-        if inputs.shape[-1] != self.kernel.shape[0]:
+        if inputs._value.shape[-1] != self.kernel._value.shape[0]:
             raise InputSpecError(f"{self.name}: expected inputs with last dimension "
                                  f"{self.kernel.shape[0]}, got shape {tuple(inputs.shape)}")
         if inputs.ndim > 2:  # one 2-D product (its gradient needs no summing over batch axes)
