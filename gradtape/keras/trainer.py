@@ -227,6 +227,7 @@ class Trainer:
         logs: dict = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
+            logs = {}
             cbs.on_epoch_begin(epoch)
             for step, batch in data.epoch():
                 cbs.on_train_batch_begin(step)
@@ -236,7 +237,7 @@ class Trainer:
                     break
             epoch_logs = dict(logs) if logs else _floats(self.get_metrics_result())
             if val is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._evaluate_loop(val, cbs, inside_fit=True)
+                val_logs = self._evaluate_loop(val, cbs)
                 epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
                 epoch_logs = dict(sorted(epoch_logs.items()))  # Keras (TensorFlow) sorts the names
             cbs.on_epoch_end(epoch, logs=epoch_logs)
@@ -245,7 +246,7 @@ class Trainer:
         cbs.on_train_end(logs=logs)
         return self.history
 
-    def _evaluate_loop(self, data: EpochIterator, cbs, inside_fit: bool = False) -> dict:
+    def _evaluate_loop(self, data: EpochIterator, cbs) -> dict:
         self.reset_metrics()
         cbs.on_test_begin()
         logs: dict = {}
