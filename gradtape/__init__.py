@@ -55,6 +55,7 @@ from . import keras  # noqa: E402,F401
 from . import dtypes  # noqa: E402,F401
 from . import bitwise, errors, image, signal, sparse, strings  # noqa: E402,F401
 from . import summary  # noqa: E402,F401
+from . import io  # noqa: E402,F401
 from .ops.strings import as_string  # noqa: E402,F401  (tf.as_string)
 from .sparse_tensor import SparseTensor  # noqa: E402,F401
 from .ops.bits import bitcast  # noqa: E402,F401

@@ -16,8 +16,8 @@ alone, so two datasets built with the same seed give the same batches in every e
 a seed the seed comes from ``gt.random`` (reproducible after ``gt.random.set_seed``).
 The exact orders differ from TensorFlow's.
 
-The transformations live in :mod:`gradtape.data_ops`. Not provided: file-based datasets
-(``TextLineDataset``, ``TFRecordDataset``, ``list_files``), ``sample_from_datasets``,
+The transformations live in :mod:`gradtape.data_ops`; the file datasets ``TFRecordDataset``
+and ``TextLineDataset`` in :mod:`gradtape.data_tfrecord`. Not provided: ``list_files``, ``sample_from_datasets``,
 ``group_by_window``, ``bucket_by_sequence_length``, ``rebatch``, ``snapshot`` and ``options``.
 
 >>> import numpy as np
@@ -37,7 +37,8 @@ import numpy as np
 from ._engine.tensor import Tensor, to_array, wrap
 from .utilities import TensorSpec
 
-__all__ = ["AUTOTUNE", "Dataset", "DatasetSpec", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "experimental"]
+__all__ = ["AUTOTUNE", "Dataset", "DatasetSpec", "INFINITE_CARDINALITY", "TFRecordDataset", "TextLineDataset",
+           "UNKNOWN_CARDINALITY", "experimental"]
 
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
@@ -651,3 +652,4 @@ from .data_ops import (  # noqa: E402 - the implementations subclass Dataset, de
     _Batch, _Cache, _Concatenate, _Counter, _Enumerate, _Filter, _Generator, _Interleave, _Map, _PaddedBatch,
     _Range, _Repeat, _Scan, _Shard, _Shuffle, _Skip, _Slices, _Take, _Unbatch, _Unique, _Window, _Zip,
 )
+from .data_tfrecord import TFRecordDataset, TextLineDataset  # noqa: E402 - they subclass Dataset

@@ -25,10 +25,14 @@ from typing import Any
 import numpy as np
 
 from ._engine.tensor import Variable
+from .io._example import (  # noqa: F401 - tf.train's protocol buffer messages
+    BytesList, Example, Feature, FeatureList, FeatureLists, Features, FloatList, Int64List, SequenceExample,
+)
 from .module import Module
 from .optimizers.optimizer import Optimizer
 
-__all__ = ["Checkpoint", "CheckpointLoadStatus"]
+__all__ = ["BytesList", "Checkpoint", "CheckpointLoadStatus", "Example", "Feature", "FeatureList", "FeatureLists",
+           "Features", "FloatList", "Int64List", "SequenceExample"]
 
 _FORMAT_KEY = "__gradtape_checkpoint__"
 _FORMAT = "gradtape.train.Checkpoint/1"

@@ -1,0 +1,250 @@
+"""The tensor ops of ``gt.io``: files, raw bytes, serialized tensors and images.
+
+String results are scalar (or shaped) tensors of object dtype holding ``bytes``, as
+TensorFlow's (``.numpy()`` gives a 0-d array for a scalar, as for every gradtape tensor:
+``.numpy().item()`` is the ``bytes``); string inputs may be tensors, ``bytes``, ``str``
+(UTF-8) or arrays of them.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from .._engine.tensor import Tensor, as_dtype, to_array, wrap
+from ..errors import InvalidArgumentError, NotFoundError
+from ..summary import _proto
+from . import _png
+
+__all__ = ["decode_image", "decode_jpeg", "decode_png", "decode_raw", "encode_png", "is_jpeg", "parse_tensor",
+           "read_file", "serialize_tensor", "write_file"]
+
+
+def _bytes_array(value: Any, op: str, arg: str) -> np.ndarray:
+    """An object array of ``bytes`` from a string tensor, bytes, str or a (nested) list."""
+    a = value.numpy() if isinstance(value, Tensor) else value
+    if isinstance(a, (bytes, bytearray, str)):
+        out = np.empty((), object)
+        out[()] = a.encode() if isinstance(a, str) else bytes(a)
+        return out
+    arr = np.asarray(a, dtype=object)
+    out = np.empty(arr.shape, object)
+    for i, e in enumerate(arr.reshape(-1)):
+        if isinstance(e, str):
+            e = e.encode()
+        if not isinstance(e, (bytes, bytearray)):
+            raise TypeError(f"{op}: {arg} must be a string tensor, got an element of type {type(e).__name__}")
+        out.reshape(-1)[i] = bytes(e)
+    return out
+
+
+def _scalar_bytes(value: Any, op: str, arg: str) -> bytes:
+    a = _bytes_array(value, op, arg)
+    if a.ndim != 0:
+        raise ValueError(f"{op}: {arg} must be a scalar string, got shape {a.shape}")
+    return a[()]
+
+
+def _string(data: bytes) -> Tensor:
+    out = np.empty((), object)
+    out[()] = data
+    return wrap(out)
+
+
+def _path(value: Any, op: str) -> str:
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return _scalar_bytes(value, op, "filename").decode()
+
+
+def read_file(filename: Any, name: str | None = None) -> Tensor:
+    """The contents of a file as a scalar string tensor, as ``tf.io.read_file``.
+
+    >>> import os, tempfile, gradtape as gt
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.txt")
+    >>> gt.io.write_file(path, b"hello")
+    >>> gt.io.read_file(path).numpy().item()
+    b'hello'
+    """
+    path = _path(filename, "read_file")
+    try:
+        with open(path, "rb") as f:
+            return _string(f.read())
+    except FileNotFoundError:
+        raise NotFoundError(f"{path}; No such file or directory") from None
+
+
+def write_file(filename: Any, contents: Any, name: str | None = None) -> None:
+    """Write a scalar string to a file, creating its directories, as ``tf.io.write_file``.
+
+    >>> import os, tempfile, gradtape as gt
+    >>> path = os.path.join(tempfile.mkdtemp(), "sub", "b.bin")
+    >>> gt.io.write_file(path, gt.io.serialize_tensor([1, 2]))
+    >>> os.path.getsize(path)
+    18
+    """
+    path = _path(filename, "write_file")
+    data = _scalar_bytes(contents, "write_file", "contents")
+    parent = os.path.dirname(path)
+    if parent:
+        os.makedirs(parent, exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def decode_raw(input_bytes: Any, out_type: Any, little_endian: bool = True, fixed_length: int | None = None,
+               name: str | None = None) -> Tensor:
+    """Reinterpret the bytes of each string as a vector of ``out_type``, as
+    ``tf.io.decode_raw``: the result has shape ``input.shape + [n]``. Strings must all have
+    the same length, or give ``fixed_length`` (each is cut or zero-padded to it).
+
+    >>> import gradtape as gt
+    >>> gt.io.decode_raw(b"\\x01\\x00\\x02\\x00", gt.int16).numpy()
+    array([1, 2], dtype=int16)
+    """
+    data = _bytes_array(input_bytes, "decode_raw", "input_bytes")
+    dtype = np.dtype(as_dtype(out_type))
+    if dtype.kind not in "biufc":
+        raise TypeError(f"decode_raw: out_type must be a numeric dtype, got {dtype.name}")
+    flat = list(data.reshape(-1))
+    if fixed_length is not None:
+        fixed_length = int(fixed_length)
+        flat = [b[:fixed_length].ljust(fixed_length, b"\x00") for b in flat]
+    size = len(flat[0]) if flat else 0
+    for i, b in enumerate(flat):
+        if len(b) != size:
+            raise InvalidArgumentError(f"decode_raw: DecodeRaw requires input strings to all be the same size, "
+                                       f"but element {i} has size {len(b)} != {size}")
+    if size % dtype.itemsize:
+        raise InvalidArgumentError(f"decode_raw: Input to DecodeRaw has length {size} that is not a multiple of "
+                                   f"{dtype.itemsize}, the size of {dtype.name}")
+    order = dtype.newbyteorder("<" if little_endian else ">")
+    values = np.frombuffer(b"".join(flat), order).astype(dtype)
+    return wrap(values.reshape(*data.shape, size // dtype.itemsize))
+
+
+def serialize_tensor(tensor: Any, name: str | None = None) -> Tensor:
+    """A tensor as the bytes of a ``TensorProto``, as ``tf.io.serialize_tensor`` (numbers in
+    ``tensor_content``, strings in ``string_val``).
+
+    >>> import gradtape as gt
+    >>> gt.io.serialize_tensor(gt.constant([1, 2], gt.int32)).numpy().item()
+    b'\\x08\\x03\\x12\\x04\\x12\\x02\\x08\\x02"\\x08\\x01\\x00\\x00\\x00\\x02\\x00\\x00\\x00'
+    """
+    a = np.asarray(to_array(tensor))  # Python numbers as tf.constant makes them
+    if a.dtype.kind in "OSU":
+        a = _bytes_array(a, "serialize_tensor", "tensor")
+    return _string(_proto.encode_tensor(a))
+
+
+def parse_tensor(serialized: Any, out_type: Any, name: str | None = None) -> Tensor:
+    """The tensor in the bytes of a ``TensorProto``, as ``tf.io.parse_tensor``; ``out_type``
+    must be the tensor's dtype.
+
+    >>> import gradtape as gt
+    >>> t = gt.io.parse_tensor(gt.io.serialize_tensor([[1.5], [2.5]]), gt.float32)
+    >>> t.numpy().tolist(), t.dtype.name
+    ([[1.5], [2.5]], 'float32')
+    """
+    data = _scalar_bytes(serialized, "parse_tensor", "serialized")
+    try:
+        value = _proto.decode_tensor(data)
+    except (ValueError, IndexError) as e:
+        raise InvalidArgumentError(f"parse_tensor: Could not parse `serialized` as TensorProto ({e})") from None
+    want = np.dtype(as_dtype(out_type))
+    if value.dtype != want:
+        raise InvalidArgumentError(f"parse_tensor: Type mismatch between parsed tensor ({value.dtype.name}) and "
+                                   f"dtype ({want.name})")
+    return wrap(value)
+
+
+def encode_png(image: Any, compression: int = -1, name: str | None = None) -> Tensor:
+    """PNG-encode a ``[height, width, channels]`` uint8 or uint16 image (1 to 4 channels), as
+    ``tf.io.encode_png``; the bytes equal TensorFlow's.
+
+    >>> import numpy as np, gradtape as gt
+    >>> png = gt.io.encode_png(np.zeros((2, 3, 3), np.uint8))
+    >>> png.numpy().item()[:8]
+    b'\\x89PNG\\r\\n\\x1a\\n'
+    """
+    a = image.numpy() if isinstance(image, Tensor) else np.asarray(image)
+    return _string(_png.encode(a, int(compression)))
+
+
+def decode_png(contents: Any, channels: int = 0, dtype: Any = np.uint8, name: str | None = None) -> Tensor:
+    """Decode a PNG to a ``[height, width, channels]`` uint8 or uint16 tensor, as
+    ``tf.io.decode_png``: ``channels`` 0 keeps the file's, 1 gray, 3 RGB, 4 RGBA.
+
+    >>> import numpy as np, gradtape as gt
+    >>> img = np.arange(12, dtype=np.uint8).reshape(2, 2, 3)
+    >>> bool((gt.io.decode_png(gt.io.encode_png(img)).numpy() == img).all())
+    True
+    """
+    data = _scalar_bytes(contents, "decode_png", "contents")
+    return wrap(_png.decode(data, int(channels), np.dtype(as_dtype(dtype))))
+
+
+def is_jpeg(contents: Any, name: str | None = None) -> Tensor:
+    """Whether the bytes start like a JPEG file, as ``tf.io.is_jpeg``.
+
+    >>> import gradtape as gt
+    >>> bool(gt.io.is_jpeg(b"\\xff\\xd8\\xff\\xe0"))
+    True
+    """
+    return wrap(np.array(_scalar_bytes(contents, "is_jpeg", "contents")[:3] == b"\xff\xd8\xff"))
+
+
+def _pillow_decode(data: bytes, channels: int, op: str) -> np.ndarray:
+    try:
+        from PIL import Image
+    except ImportError:
+        raise ImportError(f"{op}: decoding JPEG, GIF and BMP images needs the optional dependency Pillow "
+                          "(pip install pillow); PNG needs nothing") from None
+    import io as _io
+    with Image.open(_io.BytesIO(data)) as im:
+        mode = {1: "L", 3: "RGB", 4: "RGBA"}.get(channels)
+        if mode is None:
+            mode = {"L": "L", "RGBA": "RGBA", "LA": "RGBA", "P": "RGB"}.get(im.mode, "RGB")
+        arr = np.asarray(im.convert(mode))
+    return arr if arr.ndim == 3 else arr[..., None]
+
+
+def decode_jpeg(contents: Any, channels: int = 0, name: str | None = None, **kwargs: Any) -> Tensor:
+    """Decode a JPEG to a uint8 ``[height, width, channels]`` tensor, as ``tf.io.decode_jpeg``,
+    with the optional dependency Pillow (its IDCT may differ from TensorFlow's by a level).
+
+    >>> import gradtape as gt
+    >>> gt.io.decode_jpeg  # doctest: +ELLIPSIS
+    <function decode_jpeg at ...>
+    """
+    return wrap(_pillow_decode(_scalar_bytes(contents, "decode_jpeg", "contents"), int(channels), "decode_jpeg"))
+
+
+def decode_image(contents: Any, channels: int | None = None, dtype: Any = np.uint8, name: str | None = None,
+                 expand_animations: bool = True) -> Tensor:
+    """Decode a PNG (or, with Pillow, a JPEG, GIF or BMP) image, as ``tf.io.decode_image``; a
+    float ``dtype`` scales to ``[0, 1]`` as ``gt.image.convert_image_dtype``.
+
+    >>> import numpy as np, gradtape as gt
+    >>> png = gt.io.encode_png(np.full((1, 1, 1), 255, np.uint8))
+    >>> gt.io.decode_image(png, dtype=gt.float32).numpy().tolist()
+    [[[1.0]]]
+    """
+    data = _scalar_bytes(contents, "decode_image", "contents")
+    want = np.dtype(as_dtype(dtype))
+    ch = int(channels or 0)
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        pixels = _png.decode(data, ch, np.uint16 if want == np.uint16 else np.uint8)
+    elif data[:3] == b"\xff\xd8\xff" or data[:4] in (b"GIF8",) or data[:2] == b"BM":
+        pixels = _pillow_decode(data, ch, "decode_image")
+        if want == np.uint16:
+            pixels = pixels.astype(np.uint16) * 257
+    else:
+        raise InvalidArgumentError("decode_image: Unknown image file format. One of JPEG, PNG, GIF, BMP required.")
+    if want.kind == "f":
+        return wrap((pixels / float(np.iinfo(pixels.dtype).max)).astype(want))
+    if want not in (np.uint8, np.uint16):
+        raise TypeError(f"decode_image: dtype must be uint8, uint16 or a float type, got {want.name}")
+    return wrap(pixels)
