@@ -230,6 +230,27 @@ class Functional(Model):
                              f"{[layer.name for layer in layers]}.")
         raise ValueError("Provide either a layer name or layer index at `get_layer`.")
 
+    # -- config ----------------------------------------------------------------------------
+    def get_config(self) -> dict:
+        """Keras's Functional config: every layer with its ``inbound_nodes``, then
+        ``input_layers`` and ``output_layers``; :meth:`from_config` rebuilds the graph (with
+        new weights). A subclass whose constructor is not ``(inputs, outputs, ...)`` gets
+        :class:`~gradtape.keras.Model`'s config instead, as in Keras.
+
+        >>> import gradtape as gt
+        >>> x = gt.keras.Input(shape=(2,), name="x")
+        >>> model = gt.keras.Model(x, gt.keras.layers.Dense(1, name="out")(x))
+        >>> config = model.get_config()
+        >>> config["input_layers"], config["output_layers"]
+        (['x', 0, 0], ['out', 0, 0])
+        >>> gt.keras.Model.from_config(config).get_layer("out").units
+        1
+        """
+        from .saving.model_config import functional_config
+        if not _functional_like(type(self)):
+            return Model.get_config(self)
+        return functional_config(self)
+
     # -- calling ---------------------------------------------------------------------------
     def _cast(self, x):
         return x  # each input is converted to its Input's dtype in call
@@ -353,3 +374,12 @@ class Functional(Model):
             rows.append(row)
         print_summary(self, rows, sequential, print_fn, line_length, positions)
 
+
+
+def _functional_like(cls: type) -> bool:
+    """Whether ``cls`` is built as ``cls(inputs, outputs, ...)`` (Keras's
+    ``functional_like_constructor``)."""
+    import inspect
+    init = inspect.signature(cls.__init__).parameters
+    names = [n for n in init if n != "self"]
+    return cls is Functional or names[:2] == ["inputs", "outputs"]

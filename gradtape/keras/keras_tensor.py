@@ -144,6 +144,13 @@ class Operation(Layer):
     def call(self, *args):
         return self.fn(*args)
 
+    def get_config(self) -> dict:
+        """``{"name": ...}``, as Keras's operations (the operator is the class)."""
+        return {"name": self.name}
+
+    def get_build_config(self) -> None:
+        return None
+
     def _cast(self, x):
         return x  # operators follow gradtape's own dtype rules
 
@@ -339,6 +346,22 @@ class InputLayer(Layer):
 
     def _cast(self, x):
         return x
+
+    def get_config(self) -> dict:
+        """Keras's InputLayer config (``batch_shape``, ``dtype``, ``name``, ...)."""
+        from .saving.model_config import input_layer_config
+        return input_layer_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict) -> "InputLayer":
+        """An InputLayer from :meth:`get_config`'s dict (or Keras's)."""
+        config = {k: v for k, v in config.items() if k not in ("optional", "trainable")}
+        if isinstance(config.get("dtype"), dict):
+            config["dtype"] = config["dtype"].get("config", {}).get("name")
+        return cls(**config)
+
+    def get_build_config(self) -> None:
+        return None
 
 
 def Input(shape: Any = None, batch_size: int | None = None, name: str | None = None,

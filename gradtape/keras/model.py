@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from ..layers.base import Layer
 from .trainer import Trainer
@@ -37,8 +37,8 @@ class Model(Trainer, Layer):
         # Model(inputs, outputs) builds a graph of layer calls (the Functional API).
         if cls is Model and _functional_arguments(args, kwargs):
             from .functional import Functional
-            return super().__new__(Functional)
-        return super().__new__(cls)
+            return super().__new__(Functional, *args, **kwargs)
+        return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
         if _functional_arguments(args, kwargs):
@@ -51,6 +51,76 @@ class Model(Trainer, Layer):
             Functional.__init__(self, *args, **kwargs)
         else:
             super().__init__(*args, **kwargs)
+
+    # -- configs and saving ----------------------------------------------------------------
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Model":
+        """A model from a config: a Functional config rebuilds the graph, any other is passed
+        to the constructor (``cls(**config)``), as Keras's ``Model.from_config``."""
+        from .saving import model_config
+        from .saving.object_registration import CustomObjectScope
+        keys = ("name", "layers", "input_layers", "output_layers")
+        with CustomObjectScope(custom_objects):
+            if all(k in config for k in keys):
+                from .functional import Functional, _functional_like
+                if cls in (Model, Functional) or _functional_like(cls):
+                    return model_config.functional_from_config(Functional if cls is Model else cls, config)
+            try:
+                return cls(**config)
+            except TypeError as e:
+                raise TypeError(
+                    "Unable to revive model from config. When overriding the `get_config()` "
+                    "method, make sure that the returned config contains all items used as "
+                    f"arguments in the constructor to {cls}, which is the default behavior. You "
+                    "can override this default behavior by defining a `from_config(cls, config)` "
+                    f"class method to specify how to create an instance of {cls.__name__} from "
+                    f"its config.\n\nReceived config={config}\n\nError encountered during "
+                    f"deserialization: {e}") from e
+
+    def get_compile_config(self) -> dict | None:
+        """The arguments ``compile`` was given, serialized (``{}`` before ``compile``)."""
+        from .saving.serialization import serialize_keras_object
+        given = getattr(self, "_compile_config", None) if self.compiled else None
+        return serialize_keras_object(given.args) if given is not None else {}
+
+    def compile_from_config(self, config: dict) -> None:
+        """``compile`` with :meth:`get_compile_config`'s arguments; the optimizer's slots are
+        created at once so that a saved optimizer state can be assigned."""
+        from .saving.serialization import deserialize_keras_object
+        self.compile(**deserialize_keras_object(config))
+        if self.built and self.trainable_variables:
+            self.optimizer.build(self.trainable_variables)
+
+    def save(self, filepath: Any, overwrite: bool = True, zipped: bool | None = None,
+             **kwargs: Any) -> None:
+        """Write the model to a Keras 3 ``.keras`` file (config, weights and optimizer state);
+        ``gt.keras.models.load_model`` reads it back. See ``gradtape/keras/saving/saving_lib.py``
+        for the weights' format (HDF5 when h5py is installed, else NumPy ``.npz``).
+
+        >>> import os, tempfile, numpy as np, gradtape as gt
+        >>> model = gt.keras.Sequential([gt.keras.Input((3,)), gt.keras.layers.Dense(2)])
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
+        >>> model.save(path)
+        >>> again = gt.keras.models.load_model(path)
+        >>> x = np.ones((1, 3), "float32")
+        >>> bool(np.allclose(again(x).numpy(), model(x).numpy()))
+        True
+        """
+        from .saving.saving_lib import save_model
+        save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The model's serialized config as a JSON string (no weights); ``kwargs`` go to
+        ``json.dumps``. ``gt.keras.models.model_from_json`` rebuilds the model.
+
+        >>> import gradtape as gt
+        >>> model = gt.keras.Sequential([gt.keras.layers.Dense(2)])
+        >>> gt.keras.models.model_from_json(model.to_json()).layers[0].units
+        2
+        """
+        import json
+        from .saving.serialization import serialize_keras_object
+        return json.dumps(serialize_keras_object(self), **kwargs)
 
     def summary(self, print_fn: Callable[[str], None] | None = None) -> None:
         """Print the model's layers (name, type, parameters) and its parameter counts, built

@@ -1,4 +1,5 @@
-"""``gt.keras.models``: ``Model`` and ``Sequential`` under ``tf.keras.models``' names.
+"""``gt.keras.models``: ``Model``, ``Sequential``, ``load_model`` and ``model_from_json`` under
+``tf.keras.models``' names.
 
 >>> import gradtape as gt
 >>> gt.keras.models.Sequential is gt.keras.Sequential
@@ -6,6 +7,7 @@ True
 """
 
 from .model import Model
+from .saving.saving_lib import load_model, model_from_json
 from .sequential import Sequential
 
-__all__ = ["Model", "Sequential"]
+__all__ = ["Model", "Sequential", "load_model", "model_from_json"]

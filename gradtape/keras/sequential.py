@@ -74,6 +74,29 @@ class Sequential(Model, _LayerStack):
                 self.layers.pop()  # a layer that does not fit the model's shapes is not added
                 raise
 
+    def get_config(self) -> dict:
+        """Keras's Sequential config: ``name``, ``trainable``, ``dtype``, the ``layers`` (an
+        ``InputLayer`` first when the model has an input) and ``build_input_shape``.
+
+        >>> import gradtape as gt
+        >>> model = gt.keras.Sequential([gt.keras.Input((3,)), gt.keras.layers.Dense(2)])
+        >>> config = model.get_config()
+        >>> [layer["class_name"] for layer in config["layers"]], config["build_input_shape"]
+        (['InputLayer', 'Dense'], [None, 3])
+        >>> gt.keras.Sequential.from_config(config).count_params()
+        8
+        """
+        from .saving.model_config import sequential_config
+        return sequential_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Sequential":
+        """A new model (fresh weights) from :meth:`get_config`'s dict or Keras's."""
+        from .saving.model_config import sequential_from_config
+        from .saving.object_registration import CustomObjectScope
+        with CustomObjectScope(custom_objects):
+            return sequential_from_config(cls, config)
+
     def pop(self) -> Callable:
         """Remove and return the last layer."""
         layer = _LayerStack.pop(self)

@@ -2,13 +2,15 @@
 and the ``*_on_batch`` methods, built on a ``GradientTape`` step that subclasses may override
 (``train_step``, ``test_step``, ``predict_step``, ``compute_loss``, ``compute_metrics``), as in
 Keras 3 with the TensorFlow backend. Differences, by design: gradtape runs eagerly (``jit_compile``,
-``run_eagerly`` and ``steps_per_execution`` are accepted and ignored) and saves weights only, as a
-NumPy ``.npz`` archive (``save_weights``/``load_weights``)."""
+``run_eagerly`` and ``steps_per_execution`` are accepted and ignored) and ``save_weights``/
+``load_weights`` use a NumPy ``.npz`` archive; whole models go to ``.keras`` files with
+``Model.save`` (gradtape/keras/saving/)."""
 
 from __future__ import annotations
 
 import os
 import warnings
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -76,6 +78,10 @@ class Trainer:
         if not isinstance(steps_per_execution, int) or steps_per_execution < 1:
             raise ValueError(f"compile: steps_per_execution must be a positive integer, got "
                              f"{steps_per_execution!r}")
+        self._compile_config = SimpleNamespace(args={  # for get_compile_config (Model.save)
+            "optimizer": optimizer, "loss": loss, "loss_weights": loss_weights, "metrics": metrics,
+            "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
+            "steps_per_execution": steps_per_execution, "jit_compile": jit_compile})
         self.optimizer = optimizers_module.get(optimizer)
         self.loss = loss
         self._compile_loss = CompileLoss(loss, loss_weights) if loss is not None else None

@@ -1,5 +1,5 @@
 """``gt.keras.utils``: the helpers Keras training scripts use most (``to_categorical``,
-``set_random_seed``, ``normalize``)."""
+``set_random_seed``, ``normalize``, ``get_file``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import random as _pyrandom
 import numpy as np
 
 from ..ops import random as _random
+from .file_utils import get_file
 
-__all__ = ["to_categorical", "set_random_seed", "normalize"]
+__all__ = ["to_categorical", "set_random_seed", "normalize", "get_file"]
 
 
 def to_categorical(x, num_classes: int | None = None) -> np.ndarray:

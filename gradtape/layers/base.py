@@ -15,7 +15,7 @@ from .._engine.tensor import Tensor, Variable, as_dtype
 from ..module import Module
 from .. import initializers as _init
 from .. import constraints as _constraints, regularizers as _regularizers
-from . import _masking, _regularization
+from . import _config, _masking, _regularization
 from ._regularization import LossTracking, outermost_call
 
 __all__ = ["Layer", "InputSpecError"]
@@ -110,6 +110,8 @@ class Layer(LossTracking, Module):
             def marked(self, *args, **kw):
                 out = build(self, *args, **kw)
                 self.built = True
+                if args and "_built_input_shape" not in self.__dict__:
+                    self.__dict__["_built_input_shape"] = args[0]  # for get_build_config
                 return out
             marked._marks_built = True
             marked.__doc__, marked.__name__, marked.__qualname__ = build.__doc__, build.__name__, build.__qualname__
@@ -126,6 +128,11 @@ class Layer(LossTracking, Module):
     _mask_aware = False
     _supports_masking: bool | None = None  # None: whether compute_mask is overridden, as Keras
 
+    def __new__(cls, *args: Any, **kwargs: Any):
+        self = super().__new__(cls)
+        self.__dict__["_init_call"] = _config.InitCall(args, kwargs)  # for get_config
+        return self
+
     def __init__(self, trainable: bool = True, name: str | None = None, dtype=None,
                  activity_regularizer: Any = None, **kwargs: Any):
         # Keras's input_shape / input_dim / batch_input_shape: kept for gt.keras.Sequential, which
@@ -136,6 +143,8 @@ class Layer(LossTracking, Module):
         super().__init__(name=name if name is not None else unique_name(_snake(type(self).__name__)))
         self._trainable = bool(trainable)
         self._trainable_flags: dict[int, bool] = {}
+        if isinstance(dtype, dict):  # a Keras DTypePolicy config (from get_config)
+            dtype = dtype.get("config", {}).get("name")
         self._layer_dtype = as_dtype(dtype) if dtype is not None else None
         self.activity_regularizer = activity_regularizer
         self.built = False
@@ -282,6 +291,30 @@ class Layer(LossTracking, Module):
         """
         return int(sum(v.size for v in self.weights))
 
+    # -- configs ---------------------------------------------------------------------------
+    def get_config(self) -> dict:
+        """The constructor arguments in Keras 3's layout (``_config.py``); see from_config.
+
+        >>> import gradtape as gt
+        >>> config = gt.layers.Dense(3, activation="relu", name="d").get_config()
+        >>> config["units"], config["activation"], config["kernel_initializer"]["class_name"]
+        (3, 'relu', 'GlorotUniform')
+        >>> gt.layers.Dense.from_config(config).units
+        3
+        """
+        return _config.layer_config(self, base_only=_config.overrides_get_config(type(self)))
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Layer":
+        """A new layer (unbuilt, no weights) from :meth:`get_config`'s dict or Keras's."""
+        return _config.layer_from_config(cls, config)
+
+    def get_build_config(self) -> dict | None:  # {"input_shape": ...}, None before any build
+        return _config.build_config(self)
+
+    def build_from_config(self, config: dict | None) -> None:  # creates the weights
+        _config.build_from_config(self, config)
+
     # -- building and calling --------------------------------------------------------------
     def build(self, input_shape) -> None:
         """Create the weights for inputs of ``input_shape`` (override in subclasses)."""
@@ -339,8 +372,10 @@ class Layer(LossTracking, Module):
         if _regularization._holding.data and outermost_call():
             self._clear_losses()  # Keras 3: the losses of the previous call go
         if not self.built:
-            self.build(self._build_shape(inputs, args, kwargs))
+            shape = self._build_shape(inputs, args, kwargs)
+            self.build(shape)
             self.built = True
+            self.__dict__.setdefault("_built_input_shape", shape)
         if "training" in kwargs and not self._accepts_training():
             kwargs.pop("training")
         prev = (getattr(inputs, "_mask", None) if type(inputs) is Tensor  # its _keras_mask
