@@ -10,6 +10,9 @@ SGD, Adagrad), only the gradient's rows are updated: duplicate indices are summe
 same formula runs on the selected rows of the variable and of every slot. Momentum SGD, Adam,
 AdamW and RMSprop decay every row's moments and keep moving rows that had a gradient before,
 so their sparse gradients are applied as the dense gradient with zero rows, as in Keras.
+Repeated rows are summed first, as TensorFlow's own optimizers do; Keras 3 on TensorFlow squares
+each repeat separately in the second moments of Adam and RMSprop, so with repeated ids in a batch
+those two differ from Keras by design.
 """
 
 from __future__ import annotations
