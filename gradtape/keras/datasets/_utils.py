@@ -98,3 +98,12 @@ def shuffle_split(x: np.ndarray, y: np.ndarray, test_split: float, seed: int):
     cut = int(len(x) * (1 - test_split))
     return (np.array(x[:cut]), np.array(y[:cut])), (np.array(x[cut:]), np.array(y[cut:]))
 
+
+def limit_vocabulary(xs: list, num_words, skip_top: int, oov_char) -> list:
+    """Keras's word filter for imdb and reuters: ids outside ``[skip_top, num_words)`` become
+    ``oov_char``, or are dropped when it is None (``num_words`` defaults to the largest id)."""
+    if not num_words:
+        num_words = max(max(x) for x in xs)
+    if oov_char is not None:
+        return [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
+    return [[w for w in x if skip_top <= w < num_words] for x in xs]

@@ -73,12 +73,7 @@ def load_data(path: str = "imdb.npz", num_words: int | None = None, skip_top: in
 
     xs = x_train + x_test
     labels = np.concatenate([labels_train, labels_test])
-    if not num_words:
-        num_words = max(max(x) for x in xs)
-    if oov_char is not None:
-        xs = [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
-    else:
-        xs = [[w for w in x if skip_top <= w < num_words] for x in xs]
+    xs = _utils.limit_vocabulary(xs, num_words, skip_top, oov_char)
 
     idx = len(x_train)
     return ((np.array(xs[:idx], dtype="object"), labels[:idx]),

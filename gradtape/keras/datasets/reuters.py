@@ -48,12 +48,7 @@ def load_data(path: str = "reuters.npz", num_words: int | None = None, skip_top:
         xs = [[w + index_from for w in x] for x in xs]
     if maxlen:
         xs, labels = _utils.remove_long_seq(maxlen, xs, labels)
-    if not num_words:
-        num_words = max(max(x) for x in xs)
-    if oov_char is not None:
-        xs = [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
-    else:
-        xs = [[w for w in x if skip_top <= w < num_words] for x in xs]
+    xs = _utils.limit_vocabulary(xs, num_words, skip_top, oov_char)
 
     idx = int(len(xs) * (1 - test_split))
     return ((np.array(xs[:idx], dtype="object"), np.array(labels[:idx])),
