@@ -53,11 +53,36 @@ def _check_shapes(y_true, y_pred, fn: str) -> None:
                          f"{tuple(y_pred.shape)} are incompatible") from None
 
 
+def _same_rank(y_true, y_pred):
+    """Keras's ``squeeze_or_expand_to_same_rank``: when the ranks differ by one and the longer
+    one ends in a size-1 axis, a rank-1 tensor gains that axis and otherwise the longer loses
+    it, so labels ``(batch,)`` meet predictions ``(batch, 1)`` row by row (not broadcast to
+    ``(batch, batch)``).
+
+    >>> import gradtape as gt
+    >>> t, p = gt.losses._same_rank(gt.zeros((4,)), gt.zeros((4, 1)))
+    >>> t.shape, p.shape
+    ((4, 1), (4, 1))
+    """
+    r1, r2 = len(y_true.shape), len(y_pred.shape)
+    if r1 == r2 + 1 and y_true.shape[-1] == 1:
+        if r2 == 1:
+            y_pred = gt.expand_dims(y_pred, -1)
+        else:
+            y_true = gt.squeeze(y_true, -1)
+    elif r2 == r1 + 1 and y_pred.shape[-1] == 1:
+        if r1 == 1:
+            y_true = gt.expand_dims(y_true, -1)
+        else:
+            y_pred = gt.squeeze(y_pred, -1)
+    return y_true, y_pred
+
+
 def _prep(y_true, y_pred, fn: str):
     p = _pred(y_pred)
     if p.dtype.kind != "f":
         p = gt.cast(p, gt.float32)
-    t = _true(y_true, p)
+    t, p = _same_rank(_true(y_true, p), p)
     _check_shapes(t, p, fn)
     return t, p
 

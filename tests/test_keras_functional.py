@@ -393,3 +393,20 @@ def test_subclass_calling_super_init_with_inputs_and_outputs_is_functional():
     np.testing.assert_allclose(m(x).numpy(), x @ dense.kernel.numpy() + dense.bias.numpy(), rtol=1e-6)
     m.compile(optimizer="sgd", loss="mse")
     assert len(m.fit(x, np.zeros((2, 3)), epochs=2, verbose=0).history["loss"]) == 2
+
+
+def test_string_input_feeds_text_vectorization_in_a_functional_model():
+    K = gt.keras
+    assert gt.as_dtype("string") == gt.string if hasattr(gt, "as_dtype") else True
+    texts = np.array(["the cat sat", "the dog ran fast", "a cat ran", "dogs sat down"], dtype=object)
+    y = np.array([0, 1, 0, 1])
+    vec = K.layers.TextVectorization(max_tokens=20, output_sequence_length=4)
+    vec.adapt(texts)
+    inp = K.Input(shape=(1,), dtype="string")
+    assert inp.dtype == np.dtype(object)
+    x = K.layers.GlobalAveragePooling1D()(K.layers.Embedding(20, 4)(vec(inp)))
+    model = K.Model(inp, K.layers.Dense(1, activation="sigmoid")(x))
+    model.compile(optimizer=K.optimizers.Adam(0.1), loss="binary_crossentropy")
+    history = model.fit(texts[:, None], y, epochs=30, verbose=0)
+    assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
+    assert model.predict(texts[:, None], verbose=0).shape == (4, 1)

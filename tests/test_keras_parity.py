@@ -93,3 +93,13 @@ def test_accuracy_metrics_match_keras():
                                   [[1.0, 0.0]])
     np.testing.assert_array_equal(gt.metrics.accuracy([[1], [2], [3]], [1, 0, 3]).numpy(),
                                   [[1.0], [0.0], [1.0]])
+
+
+def test_losses_line_up_labels_of_rank_one_with_predictions_of_width_one():
+    # Keras 3.15: labels (4,) against predictions (4, 1) are compared row by row
+    y = np.array([0.0, 1.0, 0.0, 1.0])
+    p = gt.constant([[0.1], [0.9], [0.2], [0.8]])
+    assert float(gt.keras.losses.BinaryCrossentropy()(y, p)) == pytest.approx(0.16425204277038574, rel=1e-6)
+    assert float(gt.keras.losses.MeanSquaredError()(y, p)) == pytest.approx(0.025, rel=1e-6)
+    assert float(gt.keras.losses.MeanSquaredError()(p, y)) == pytest.approx(0.025, rel=1e-6)
+    assert gt.keras.losses.mean_squared_error(y, p).shape == (4,)

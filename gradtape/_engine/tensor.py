@@ -46,6 +46,8 @@ def as_dtype(dtype) -> np.dtype | None:
     """Turn a dtype-like (``gt.float32``, ``"float32"``, ``np.float32``) into a NumPy dtype."""
     if dtype is None:
         return None
+    if isinstance(dtype, str) and dtype == "string":  # TensorFlow's name for gt.string
+        return np.dtype(object)
     try:
         return np.dtype(dtype)
     except TypeError as e:

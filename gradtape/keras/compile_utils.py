@@ -41,6 +41,8 @@ class _FunctionLoss(losses_module.Loss):
         self.fn = fn
 
     def call(self, y_true, y_pred):
+        if hasattr(y_true, "shape") and hasattr(y_pred, "shape"):
+            y_true, y_pred = losses_module._same_rank(y_true, y_pred)  # as Keras's wrapper
         return self.fn(y_true, y_pred)
 
 

@@ -237,8 +237,11 @@ def _probe(layer: Layer, call_args: tuple, batch: int, size: int, probe_inputs: 
     def zeros(x):
         if not isinstance(x, KerasTensor):
             return x
-        fill = np.ones if getattr(x, "_is_keras_mask", False) else np.zeros
-        value = Tensor(fill(concrete(x.shape), dtype=x.dtype))
+        if x.dtype.kind == "O":  # strings: empty ones
+            value = Tensor(np.full(concrete(x.shape), "", dtype=object))
+        else:
+            fill = np.ones if getattr(x, "_is_keras_mask", False) else np.zeros
+            value = Tensor(fill(concrete(x.shape), dtype=x.dtype))
         _masks.probe_mask(x, value, concrete)
         probe_inputs.append(value)
         return value
