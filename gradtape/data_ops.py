@@ -521,7 +521,19 @@ class _Map(_Unary):
         self._fn = fn
 
     def _spec(self):
-        return Dataset._spec(self)
+        # read from the first element, as TensorFlow's trace would be, except that a batch axis
+        # the parent leaves unknown (a last partial batch) stays unknown in the result
+        spec = Dataset._spec(self)
+        parent = [s.shape for s in _flatten(self._parent.element_spec)]
+        if not parent or any(not shape or shape[0] is not None for shape in parent):
+            return spec
+        first = peek(self._parent)
+        leads = {a.shape[0] for a in _flatten(first) if np.ndim(a)} if first is not _END else set()
+        if len(leads) != 1:
+            return spec
+        lead = leads.pop()
+        return _map_spec(spec, lambda s: _with_shape(s, (None, *s.shape[1:])) if s.shape and s.shape[0] == lead
+                         else s)
 
     def _elements(self) -> Iterator:
         for e in self._parent._elements():

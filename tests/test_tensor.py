@@ -185,3 +185,10 @@ def test_shape_is_a_tuple_with_tensorflows_tensorshape_methods():
     assert gt.TensorSpec([None, 3]).shape.as_list() == [None, 3]
     with pytest.raises(ValueError, match="unknown rank"):
         gt.TensorShape(None)
+
+
+def test_scalar_tensors_take_format_specs_as_tensorflow():
+    assert f"{gt.constant(0.12345):.3f}" == "0.123"
+    assert "{:.2f} percent".format(100 * np.max(gt.constant([0.1, 0.7]))) == "70.00 percent"
+    assert f"{gt.constant(7):03d}" == "007"
+    assert f"{gt.constant([1, 2])}" == str(gt.constant([1, 2]))

@@ -208,6 +208,18 @@ class Tensor:
     def __str__(self) -> str:
         return f"gt.Tensor({np.asarray(self._value)}, shape={self.shape}, dtype={self.dtype.name})"
 
+    def __format__(self, spec: str) -> str:
+        """A scalar formats as its value (``f"{loss:.3f}"``), as TensorFlow's tensors do; other
+        tensors format their ``str``.
+
+        >>> import gradtape as gt
+        >>> f"{gt.constant(2.5):.2f}"
+        '2.50'
+        """
+        if spec and self._value.ndim == 0:
+            return format(self._value[()], spec)
+        return format(str(self), spec)
+
     def __reduce__(self):
         return (Tensor, (np.asarray(self._value),))
 

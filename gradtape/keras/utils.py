@@ -1,5 +1,6 @@
 """``gt.keras.utils``: the helpers Keras training scripts use most (``to_categorical``,
-``set_random_seed``, ``normalize``, ``get_file``)."""
+``set_random_seed``, ``normalize``, ``get_file``, ``image_dataset_from_directory``,
+``text_dataset_from_directory``)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import random as _pyrandom
 import numpy as np
 
 from ..ops import random as _random
+from .dataset_utils import image_dataset_from_directory, index_directory, text_dataset_from_directory
 from .file_utils import get_file
 
-__all__ = ["to_categorical", "set_random_seed", "normalize", "get_file"]
+__all__ = ["to_categorical", "set_random_seed", "normalize", "get_file", "image_dataset_from_directory",
+           "text_dataset_from_directory", "index_directory"]
 
 
 def to_categorical(x, num_classes: int | None = None) -> np.ndarray:
