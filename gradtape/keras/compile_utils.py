@@ -160,6 +160,7 @@ class CompileMetrics:
     def __init__(self, metrics, weighted_metrics, output_names: list | None = None) -> None:
         self._spec, self._weighted_spec = metrics, weighted_metrics
         self._output_names = output_names
+        self.name = "compile_metrics"  # Keras 3's name: custom train steps test ``metric.name``
         self.metrics: list = []
         self._built = False
 

@@ -18,33 +18,19 @@ import numpy as np
 from .. import nest
 from .. import optimizers as optimizers_module
 from .._engine.tape import GradientTape
-from .._engine.tensor import Tensor
-from ..ops.creation import constant as _constant
 from ..metrics import Mean, Metric
 from ..ops.array import concat
 from ..train import atomic_write_npz
 from . import callbacks as callbacks_module
-from .compile_utils import CompileLoss, CompileMetrics, as_float, sum_losses
+from ._compat_shims import CompiledShims, compute_loss_compat
+from ._step_logs import _first_rows, _floats, _tensors
+from .compile_utils import CompileLoss, CompileMetrics, sum_losses
 from .data_adapter import EpochIterator, train_validation_split, unpack_x_y_sample_weight
 
 __all__ = ["Trainer"]
 
 
-def _tensors(structure):
-    return nest.map_structure(lambda a: a if a is None or isinstance(a, Tensor) else _constant(a),
-                              structure)
-
-
-def _first_rows(x) -> int:
-    leaf = next(a for a in nest.flatten(x) if a is not None)
-    return int(np.shape(leaf)[0]) if np.ndim(leaf) else 1
-
-
-def _floats(logs: dict) -> dict:
-    return {k: as_float(v) for k, v in sorted(logs.items())}
-
-
-class Trainer:
+class Trainer(CompiledShims):
     """The methods ``gt.keras.Model`` adds to a layer for Keras's training loop."""
 
     # Metrics hold state, not weights: their variables are not the model's (Keras keeps them
@@ -137,7 +123,8 @@ class Trainer:
 
     # -- one step --------------------------------------------------------------------------------
     def _forward(self, x, training: bool):
-        return self(x, training=training) if self._accepts_training() else self(x)
+        # passed even when ``call`` takes no ``training``: the layers it calls get it (Keras)
+        return self(x, training=training)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training: bool = True):
         """The compiled loss of ``y_pred`` against ``y`` plus the layers' own losses
@@ -165,7 +152,7 @@ class Trainer:
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         with GradientTape() as tape:
             y_pred = self._forward(x, training=True)
-            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+            loss = compute_loss_compat(self, x, y, y_pred, sample_weight, training=True)
         self._loss_tracker.update_state(loss, sample_weight=_first_rows(x))
         variables = list(self.trainable_variables)
         if variables:
@@ -179,7 +166,7 @@ class Trainer:
         """The loss and metrics of a batch, with ``training=False`` and no update."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         y_pred = self._forward(x, training=False)
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
+        loss = compute_loss_compat(self, x, y, y_pred, sample_weight, training=False)
         self._loss_tracker.update_state(loss, sample_weight=_first_rows(x))
         return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
 

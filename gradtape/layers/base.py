@@ -17,6 +17,9 @@ from .. import initializers as _init
 from .. import constraints as _constraints, regularizers as _regularizers
 from . import _config, _masking, _regularization
 from ._regularization import LossTracking, outermost_call
+from ._call_context import enter_training, exit_training
+from ._weights import LayerWeights
+from ._weight_args import IGNORED_KEYWORDS, normalize_weight_args
 
 __all__ = ["Layer", "InputSpecError"]
 
@@ -74,7 +77,7 @@ def _float_dtype_of(x):
     return None
 
 
-class Layer(LossTracking, Module):
+class Layer(LayerWeights, LossTracking, Module):
     """Base class of the Keras-style layers: built lazily from the first input's shape.
 
     Subclasses create weights in ``build(input_shape)`` with :meth:`add_weight` and compute in
@@ -173,21 +176,6 @@ class Layer(LossTracking, Module):
         return [v for v in self._flatten(lambda x: isinstance(x, Variable), recurse=False)
                 if id(v) in self._trainable_flags]
 
-    @property
-    def weights(self) -> tuple:
-        """Keras's name for :attr:`variables`."""
-        return self.variables
-
-    @property
-    def trainable_weights(self) -> tuple:
-        """Keras's name for :attr:`trainable_variables`."""
-        return self.trainable_variables
-
-    @property
-    def non_trainable_weights(self) -> tuple:
-        """Keras's name for :attr:`non_trainable_variables`."""
-        return self.non_trainable_variables
-
     # -- masks -----------------------------------------------------------------------------
     @property
     def supports_masking(self) -> bool:
@@ -220,10 +208,12 @@ class Layer(LossTracking, Module):
         return previous_mask
 
     # -- weights ---------------------------------------------------------------------------
-    def add_weight(self, name: str, shape, initializer: Any = "glorot_uniform",
+    def add_weight(self, name: Any = None, shape: Any = None, initializer: Any = None,
                    trainable: bool = True, dtype=None, regularizer: Any = None,
-                   constraint: Any = None) -> Variable:
-        """Create a variable named ``<layer name>/<name>`` from an initializer.
+                   constraint: Any = None, **kwargs: Any) -> Variable:
+        """Create a variable named ``<layer name>/<name>`` from an initializer: tf.keras's
+        ``add_weight(name, shape, ...)`` or Keras 3's ``add_weight(shape=..., initializer=...)``
+        (name optional, shape first if positional; see ``_weight_args.normalize_weight_args``).
 
         ``regularizer`` (anything ``gt.regularizers.get`` accepts) adds its penalty of the
         weight to :attr:`losses`; ``constraint`` (anything ``gt.constraints.get`` accepts)
@@ -237,9 +227,13 @@ class Layer(LossTracking, Module):
         >>> [round(float(x), 4) for x in layer.losses], layer.v.constraint
         ([0.02], NonNeg())
         """
-        init = _init.get(initializer)
+        unknown = sorted(k for k in kwargs if k not in IGNORED_KEYWORDS)
+        if unknown:
+            raise TypeError(f"add_weight: unexpected keyword argument(s) {unknown}")
         dt = as_dtype(dtype) if dtype is not None else (self._layer_dtype or np.dtype(np.float32))
-        shape = tuple(int(s) for s in shape)
+        taken = {v.name.split("/")[-1].split(":")[0] for v in self._own_variables()}
+        name, shape, initializer = normalize_weight_args(name, shape, initializer, dt, taken)
+        init = _init.get(initializer)
         value = init(shape, dtype=dt)
         v = Variable(value, trainable=bool(trainable) and self._trainable, name=f"{self.name}/{name}",
                      dtype=dt, constraint=_constraints.get(constraint))
@@ -247,51 +241,6 @@ class Layer(LossTracking, Module):
         self._trainable_flags[id(v)] = bool(trainable)
         return v
 
-    def get_weights(self) -> list:
-        """The values of :attr:`weights` as NumPy arrays (copies).
-
-        >>> import gradtape as gt
-        >>> d = gt.layers.Dense(2)
-        >>> _ = d(gt.ones((1, 3)))
-        >>> [w.shape for w in d.get_weights()]
-        [(3, 2), (2,)]
-        """
-        return [np.array(v.numpy(), copy=True) for v in self.weights]
-
-    def set_weights(self, weights: list) -> None:
-        """Assign :attr:`weights` from a list of arrays (checked for count and shapes first).
-
-        >>> import gradtape as gt
-        >>> d = gt.layers.Dense(1, use_bias=False)
-        >>> _ = d(gt.ones((1, 2)))
-        >>> d.set_weights([[[1.0], [2.0]]])
-        >>> d(gt.ones((1, 2))).numpy()
-        array([[3.]], dtype=float32)
-        """
-        own = self.weights
-        weights = list(weights)
-        if len(weights) != len(own):
-            raise ValueError(f"{self.name}.set_weights: got {len(weights)} arrays for {len(own)} weights")
-        arrays = [np.asarray(w) for w in weights]
-        for v, a in zip(own, arrays):
-            if tuple(a.shape) != tuple(v.shape):
-                raise ValueError(f"{self.name}.set_weights: weight {v.name} has shape {v.shape} but "
-                                 f"the given array has shape {a.shape}")
-        for v, a in zip(own, arrays):
-            v.assign(a.astype(v.dtype))
-
-    def count_params(self) -> int:
-        """The number of scalars in all weights.
-
-        >>> import gradtape as gt
-        >>> d = gt.layers.Dense(2)
-        >>> _ = d(gt.ones((1, 3)))
-        >>> d.count_params()
-        8
-        """
-        return int(sum(v.size for v in self.weights))
-
-    # -- configs ---------------------------------------------------------------------------
     def get_config(self) -> dict:
         """The constructor arguments in Keras 3's layout (``_config.py``); see from_config.
 
@@ -367,6 +316,13 @@ class Layer(LossTracking, Module):
             out = _symbolic_call_hook(self, inputs, args, kwargs)
             if out is not NotImplemented:
                 return out
+        enclosing = enter_training(self, kwargs, self._accepts_training())  # Keras's context
+        try:
+            return self._eager_call(inputs, args, kwargs)
+        finally:
+            exit_training(enclosing)
+
+    def _eager_call(self, inputs, args: tuple, kwargs: dict):
         if self._layer_dtype is None:
             self._layer_dtype = _float_dtype_of(inputs) or np.dtype(np.float32)
         if _regularization._holding.data and outermost_call():
@@ -376,8 +332,6 @@ class Layer(LossTracking, Module):
             self.build(shape)
             self.built = True
             self.__dict__.setdefault("_built_input_shape", shape)
-        if "training" in kwargs and not self._accepts_training():
-            kwargs.pop("training")
         prev = (getattr(inputs, "_mask", None) if type(inputs) is Tensor  # its _keras_mask
                 else _masking.mask_structure(inputs))
         inputs = self._cast(inputs)

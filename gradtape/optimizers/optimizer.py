@@ -30,6 +30,7 @@ from .._engine.state import paused
 from .._engine.tape import GradientTape
 from .._engine.tensor import Tensor, Variable
 from . import schedules as _schedules
+from ._keras3 import Keras3OptimizerMethods
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "get"]
 
@@ -69,7 +70,7 @@ class _Sparse:
         return out
 
 
-class Optimizer:
+class Optimizer(Keras3OptimizerMethods):
     """Base class of the optimizers (Keras's ``tf.keras.optimizers.Optimizer`` API).
 
     Arguments common to every optimizer: ``learning_rate`` (a float or a schedule from
