@@ -27,11 +27,11 @@ from __future__ import annotations
 from .. import initializers, layers, losses, metrics, optimizers
 from .. import constraints, regularizers
 from ..layers import activations
-from . import backend, callbacks, datasets, models, saving, utils
+from . import backend, callbacks, datasets, models, ops, random, saving, utils
 from .model import Model
 from .keras_tensor import Input, InputLayer, KerasTensor
 from .sequential import Sequential
 
-__all__ = ["Input", "InputLayer", "KerasTensor", "Model", "Sequential", "activations", "constraints", "regularizers",
-           "backend", "callbacks", "datasets", "models", "saving", "utils", "initializers", "layers", "losses", "metrics",
-           "optimizers"]
+__all__ = ["Input", "InputLayer", "KerasTensor", "Model", "Sequential", "activations", "constraints",
+           "regularizers", "backend", "callbacks", "datasets", "models", "ops", "random",
+           "saving", "utils", "initializers", "layers", "losses", "metrics", "optimizers"]
