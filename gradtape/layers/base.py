@@ -17,7 +17,7 @@ from .. import initializers as _init
 from .. import constraints as _constraints, regularizers as _regularizers
 from . import _config, _masking, _regularization
 from ._regularization import LossTracking, outermost_call
-from ._call_context import enter_training, exit_training
+from . import _call_context
 from ._weights import LayerWeights
 from ._weight_args import IGNORED_KEYWORDS, normalize_weight_args
 
@@ -316,11 +316,25 @@ class Layer(LayerWeights, LossTracking, Module):
             out = _symbolic_call_hook(self, inputs, args, kwargs)
             if out is not NotImplemented:
                 return out
-        enclosing = enter_training(self, kwargs, self._accepts_training())  # Keras's context
+        # Keras's call context for ``training`` (_call_context.enter_training, inlined: every
+        # layer call passes here)
+        context = _call_context._state
+        enclosing = getattr(context, "training", None)
+        accepts = self._accepts_training()
+        value = kwargs.get("training") if kwargs else None
+        if value is None:
+            value = enclosing
+            if value is None and accepts:
+                value = _call_context._signature_default(self)
+        context.training = value
+        if accepts and value is not None:
+            kwargs["training"] = value
+        elif kwargs:
+            kwargs.pop("training", None)
         try:
             return self._eager_call(inputs, args, kwargs)
         finally:
-            exit_training(enclosing)
+            context.training = enclosing
 
     def _eager_call(self, inputs, args: tuple, kwargs: dict):
         if self._layer_dtype is None:
