@@ -173,21 +173,22 @@ def rmtree(path: str | os.PathLike) -> None:
     shutil.rmtree(path)
 
 
-def copy(src: str | os.PathLike, dst: str | os.PathLike, overwrite: bool = False) -> None:
-    """Copy a file; ``AlreadyExistsError`` if ``dst`` exists and not ``overwrite``."""
+def _check_transfer(src, dst, overwrite: bool) -> None:
     if not os.path.exists(src):
         raise _missing(os.fspath(src))
     if os.path.exists(dst) and not overwrite:
         raise AlreadyExistsError(f"{os.fspath(dst)}; File exists")
+
+
+def copy(src: str | os.PathLike, dst: str | os.PathLike, overwrite: bool = False) -> None:
+    """Copy a file; ``AlreadyExistsError`` if ``dst`` exists and not ``overwrite``."""
+    _check_transfer(src, dst, overwrite)
     shutil.copyfile(src, dst)
 
 
 def rename(src: str | os.PathLike, dst: str | os.PathLike, overwrite: bool = False) -> None:
     """Move a file; ``AlreadyExistsError`` if ``dst`` exists and not ``overwrite``."""
-    if not os.path.exists(src):
-        raise _missing(os.fspath(src))
-    if os.path.exists(dst) and not overwrite:
-        raise AlreadyExistsError(f"{os.fspath(dst)}; File exists")
+    _check_transfer(src, dst, overwrite)
     os.replace(src, dst)
 
 
