@@ -21,7 +21,8 @@ from sys import getrefcount
 import numpy as np
 
 from . import numerics
-from .indexed_slices import IndexedSlices, ProductGrad, SliceGrad, accumulate_sparse
+from .indexed_slices import (DEFERRED_TYPES, IndexedSlices, ProductGrad, SliceGrad, accumulate_sparse,
+                             dense_grad)
 from .primitive import _NO_ATTRS, TABLE, diff, raw
 from .state import state
 from .tensor import Tensor, wrap
@@ -105,8 +106,8 @@ def _call_vjp(prim, m, g, ans, xs, attrs, want, nb):
             if not want[k] or any(p is None for p in parts):
                 out.append(None)
             else:
-                parts = [np.asarray(p.to_dense_array()) if isinstance(p, IndexedSlices) else p
-                         for p in parts]
+                parts = [np.asarray(p.to_dense_array()) if isinstance(p, IndexedSlices)
+                         else dense_grad(p) for p in parts]
                 out.append(m.stack(parts, axis=0))
         return out
     if prim.vjp_all is not None:
@@ -167,6 +168,17 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
             g = grads.get(oid) if oid in keep else grads.pop(oid, None)
             if g is None:
                 continue
+            if type(g) in DEFERRED_TYPES:
+                iid = in_ids[0]
+                gi = None
+                if fast and prim.vjp_deferred is not None and iid is not None and iid in needed:
+                    gi = prim.vjp_deferred(g, saved_out[0], *saved_in, **(attrs or _NO_ATTRS))
+                if gi is None:
+                    g = g.dense()
+                else:
+                    _add_deferred(grads, owned, iid, gi)
+                    g = gi = None
+                    continue
             if fast and prim.vjp is not None and type(g) is not IndexedSlices:
                 # First-order fast path: raw arrays, one rule per input.
                 vjps = prim.vjp
@@ -194,6 +206,9 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
                         continue
                     tg = type(gi)
                     if tg is not np.ndarray:  # the gradient forms the sweep treats specially
+                        if tg in DEFERRED_TYPES:
+                            _add_deferred(grads, owned, iid, gi)
+                            continue
                         if tg is IndexedSlices:
                             prev = grads.get(iid)
                             grads[iid] = gi if prev is None else accumulate_sparse(prev, gi)
@@ -214,7 +229,7 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
                                 prev[gi.index] += gi.g
                                 continue
                             else:
-                                prev = np.asarray(prev.to_dense_array() if type(prev) is IndexedSlices else prev)
+                                prev = np.asarray(prev.to_dense_array() if type(prev) is IndexedSlices else dense_grad(prev))
                                 total = grads[iid] = prev.astype(gi.dtype, copy=True)
                                 total[gi.index] += gi.g
                             owned.add(iid)
@@ -260,7 +275,23 @@ def backward(records: list, seeds: dict, sources: set, *, nb: int = 0, consume: 
         g = ans = saved_in = saved_out = None
     for i, terms in gathered.items():
         _add_gathered(grads, owned, i, terms)
-    return {i: grads[i] for i in sources if i in grads}
+    return {i: dense_grad(grads[i]) for i in sources if i in grads}
+
+
+def _add_deferred(grads, owned, iid, gi) -> None:
+    """Make the DeferredGrad ``gi`` the gradient of ``iid``, or add it densely to a previous term."""
+    prev = grads.get(iid)
+    if prev is None:
+        grads[iid] = gi
+        return
+    d = gi.dense()
+    if iid in owned:
+        np.add(prev, d, out=prev)
+    elif type(prev) is IndexedSlices:
+        grads[iid] = accumulate_sparse(prev, d)
+    else:
+        grads[iid] = d.__iadd__(dense_grad(prev))
+        owned.add(iid)
 
 
 _GATHER_BYTES = 8 << 20  # gathered terms of one tensor are multiplied before they hold more
@@ -293,6 +324,7 @@ def _general_step(prim, m, diffmode, nb, g, ans, in_ids, saved_in, out_ids, attr
         g = g.to_dense_array()
         if diffmode:
             g = wrap(g)
+    g = dense_grad(g)
     if diffmode:
         if not isinstance(g, tuple) and not isinstance(g, Tensor):
             g = wrap(g)
@@ -314,10 +346,15 @@ def _general_step(prim, m, diffmode, nb, g, ans, in_ids, saved_in, out_ids, attr
         gi = res[j]
         if gi is None:
             continue
-        if type(gi) is SliceGrad or type(gi) is ProductGrad:
-            gi = gi.dense()
         x = saved_in[j]
         iid = in_ids[j]
+        if type(gi) is SliceGrad or type(gi) is ProductGrad:
+            gi = gi.dense()
+        elif type(gi) in DEFERRED_TYPES:
+            if not nb and sites is None and iid not in grads:
+                grads[iid] = gi
+                continue
+            gi = gi.dense()
         if isinstance(gi, IndexedSlices):
             if nb:
                 gi = gi.to_dense_array()

@@ -87,6 +87,44 @@ class SliceGrad:
         return out
 
 
+DEFERRED_TYPES: set = set()  # DeferredGrad's subclasses
+
+
+class DeferredGrad:
+    """A gradient kept in a cheaper form until something needs it as an array.
+
+    The first-order rule of an op may return one for an input (a max pool's input gradient
+    before it is scattered to each window's maximum, say). The sweep keeps it as the input's
+    gradient only while it is the one term; the op that produced that input may then act on it
+    directly (``Primitive.vjp_deferred``), and anything else gets :meth:`dense`. Never seen by
+    users or by rules that do not ask for it. Subclasses set ``shape`` and ``dtype``.
+    """
+
+    __slots__ = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        DEFERRED_TYPES.add(cls)  # the sweep tests ``type(g) in DEFERRED_TYPES``: one set lookup
+
+    def dense(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def __add__(self, other):
+        return self.dense() + other
+
+    def __radd__(self, other):
+        return other + self.dense()
+
+
+def dense_grad(g):
+    """``g`` as an array if it is a :class:`DeferredGrad` (or a tuple holding some)."""
+    if type(g) in DEFERRED_TYPES:
+        return g.dense()
+    if type(g) is tuple:
+        return tuple(x.dense() if type(x) in DEFERRED_TYPES else x for x in g)
+    return g
+
+
 class ProductGrad:
     """The gradient ``a.T @ g`` of a matrix product's right operand, not yet multiplied.
 

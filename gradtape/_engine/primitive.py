@@ -19,6 +19,9 @@ axes only) unless the primitive says ``batched=False``; the engine then loops.
 A one-input primitive may also give ``vjp_inplace(g, ans, x, **attrs)``: the same VJP on raw
 arrays, free to overwrite ``g``. First-order sweeps use it when nothing but the sweep holds
 ``g`` (checked by reference count), which saves an allocation and a pass over memory.
+And ``vjp_deferred(g, ans, x, **attrs)`` acts on a gradient that another op's rule left in a
+cheaper form (a ``DeferredGrad``): a relu whose output was max-pooled masks the pooled
+gradient instead of the full-size one. It returns None to have the sweep make ``g`` dense.
 """
 
 from __future__ import annotations
@@ -89,14 +92,14 @@ class Primitive:
 
     __slots__ = ("name", "forward", "vjp", "vjp_all", "jvp", "jvp_all", "save_args", "save_out",
                  "n_out", "batched", "diff_args", "elementwise", "single", "drops", "vjp_inplace",
-                 "ref", "__weakref__")
+                 "vjp_deferred", "ref", "__weakref__")
 
     def __init__(self, name: str, forward: Callable, *, vjp: Sequence | None = None,
                  vjp_all: Callable | None = None, jvp: Any = None, jvp_all: Callable | None = None,
                  save_args: Sequence[int] | None = None, save_out: bool = True,
                  n_out: int | None = None, batched: bool = True,
                  diff_args: Sequence[int] | None = None, elementwise: bool = False,
-                 vjp_inplace: Callable | None = None):
+                 vjp_inplace: Callable | None = None, vjp_deferred: Callable | None = None):
         self.name = name
         self.forward = forward
         self.vjp = tuple(vjp) if vjp is not None else None
@@ -119,6 +122,9 @@ class Primitive:
         # vjp_inplace(g, ans, *inputs, **attrs): the first input's VJP on raw arrays, allowed
         # to write its result into ``g``; the sweep calls it when no one else holds ``g``.
         self.vjp_inplace = vjp_inplace
+        # vjp_deferred(g, ans, *inputs, **attrs): the first input's VJP when ``g`` is a
+        # DeferredGrad (see indexed_slices), returning a gradient or None for "make g dense".
+        self.vjp_deferred = vjp_deferred
         # What a tape record names it by: an index into TABLE for declared primitives (records
         # of ints, tuples and arrays leave the cycle collector's lists), itself for the
         # primitives that custom_gradient makes on the fly.

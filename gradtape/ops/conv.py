@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from .._engine.indexed_slices import DeferredGrad
 from .._engine.primitive import bind, primitive
 from .._engine.tensor import Tensor, to_array
 from .array import reshape, transpose
@@ -301,7 +302,34 @@ def _max_pool_gg_fwd(arg, h, input_shape, ksize, strides, padding):
     return out
 
 
+class PooledGrad(DeferredGrad):
+    """A max pool's input gradient before it is scattered: ``g`` per window, bound for the
+    window's maximum (offset ``arg``; ``m`` is the pool's output, the maximum's value).
+
+    Most pools follow a relu. The relu's rule then masks ``g`` with ``m > 0`` at the pooled
+    size (at a maximum, the relu's output is ``m``) instead of reading and writing the
+    full-size gradient: one pass over a quarter of the data in place of two full passes.
+    """
+
+    __slots__ = ("arg", "g", "m", "shape", "dtype", "attrs")
+
+    def __init__(self, arg, g, m, shape, attrs):
+        self.arg, self.g, self.m, self.shape, self.dtype, self.attrs = arg, g, m, shape, g.dtype, attrs
+
+    def dense(self) -> np.ndarray:
+        return _max_pool_grad_fwd(self.arg, self.g, self.shape, **self.attrs)
+
+    def masked_by_relu(self) -> PooledGrad | None:
+        """The gradient of a relu's input when the relu's output was this pool's input (None
+        where a NaN maximum could stand for a window whose chosen element is not NaN)."""
+        if self.m.dtype.kind != "f" or np.isnan(self.m).any():
+            return None
+        return PooledGrad(self.arg, self.g * (self.m > 0), self.m, self.shape, self.attrs)
+
+
 def _max_pool_vjp(m, g, ans, x, **a):
+    if m.is_raw and type(g[0]) is np.ndarray and g[0].dtype == ans[0].dtype:
+        return PooledGrad(ans[1], g[0], ans[0], tuple(x.shape), a)
     return m.max_pool_grad(ans[1], g[0], input_shape=tuple(x.shape), **a)
 
 

@@ -18,6 +18,7 @@ from . import _kernels
 from ._rules import normalize_axes, normalize_axis
 from .array import concat, reshape, where
 from .clip import clip_by_norm
+from .conv import PooledGrad
 from .indexing import gather
 from .math import cast, erfc, exp, imag, log1p, maximum, real, rsqrt, sigmoid, square, tanh
 from .math import complex as complex_
@@ -44,7 +45,8 @@ def _relu_fwd(x):
 _relu = primitive("relu", _relu_fwd,
                   vjp=(lambda m, g, ans, x: g * (ans > 0),),
                   jvp=(lambda m, t, ans, x: t * (ans > 0),), save_args=(), save_out=True,
-                  elementwise=True, vjp_inplace=lambda g, ans, x: np.multiply(g, ans > 0, out=g))
+                  elementwise=True, vjp_inplace=lambda g, ans, x: np.multiply(g, ans > 0, out=g),
+                  vjp_deferred=lambda g, ans, x: g.masked_by_relu() if type(g) is PooledGrad else None)
 
 
 def relu(features, name=None):

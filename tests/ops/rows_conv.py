@@ -9,7 +9,7 @@ import numpy as np
 
 import gradtape as gt
 
-from .table import Row
+from .table import Row, away_from
 
 
 def _pads(n, k, s, d, padding):
@@ -155,6 +155,13 @@ POOL_ROWS = [
     Row("max_pool1d_ncw", lambda x: gt.nn.max_pool1d(x, 2, 2, "VALID", data_format="NCW"),
         lambda x: _1d(lambda a: _ref_pool(a, (1, 2), (1, 2), "VALID", "max"))(
             x.transpose(0, 2, 1)).transpose(0, 2, 1), [((2, 2, 5),)]),
+    # a relu feeding a max pool: the reverse sweep masks the pooled gradient (PooledGrad)
+    Row("relu_then_max_pool2d", lambda x: gt.nn.max_pool2d(gt.nn.relu(x), 2, 2, "VALID"),
+        lambda x: _ref_pool(np.maximum(x, 0), (2, 2), (2, 2), "VALID", "max"), [((2, 4, 4, 2),)],
+        domain=away_from([0], -2, 2)),
+    Row("relu_then_max_pool2d_same_overlapping", lambda x: gt.nn.max_pool2d(gt.nn.relu(x), 3, 1, "SAME"),
+        lambda x: _ref_pool(np.maximum(x, 0), (3, 3), (1, 1), "SAME", "max"), [((1, 4, 5, 2),)],
+        domain=away_from([0], -2, 2)),
     Row("avg_pool2d_valid", lambda x: gt.nn.avg_pool2d(x, 2, 2, "VALID"),
         lambda x: _ref_pool(x, (2, 2), (2, 2), "VALID", "avg"), [((2, 4, 4, 2),), ((1, 5, 5, 1),)]),
     Row("avg_pool2d_same", lambda x: gt.nn.avg_pool2d(x, 3, 2, "SAME"),
