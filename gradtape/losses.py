@@ -92,7 +92,7 @@ def mean_squared_error(y_true, y_pred) -> Tensor:
 
     >>> import gradtape as gt
     >>> gt.losses.mean_squared_error([1.0, 2.0], [1.0, 4.0]).numpy()
-    array(2., dtype=float32)
+    np.float32(2.0)
     """
     t, p = _prep(y_true, y_pred, "mean_squared_error")
     return gt.reduce_mean(gt.square(p - t), axis=-1)

@@ -64,7 +64,7 @@ def test_tfrecord_hard_coded_tensorflow_files(tmp_path):
     assert list(gt.io.tf_record_iterator(plain)) == [b"abc", b""]
     assert list(gt.io.tf_record_iterator(gz, "GZIP")) == [b"abc", b""]
     elements = list(gt.data.TFRecordDataset([plain, gz], compression_type=None).take(2))
-    assert elements[0].shape == () and elements[0].numpy().item() == b"abc"
+    assert elements[0].shape == () and elements[0].numpy() == b"abc"
     assert gt.data.TFRecordDataset(plain).element_spec == gt.TensorSpec((), gt.string)
 
 
@@ -119,7 +119,7 @@ def test_serialize_tensor_bytes_equal_tensorflow(name):
         value = np.array([complex(*z) for z in case["value"]], np.complex64)
     else:
         value = np.array(case["value"], case["dtype"]).reshape(case["shape"])
-    data = gt.io.serialize_tensor(value).numpy().item()
+    data = gt.io.serialize_tensor(value).numpy()
     assert data == b64(case["bytes"])
     back = gt.io.parse_tensor(b64(case["bytes"]), gt.string if case["dtype"] == "string" else case["dtype"])
     assert back.shape == tuple(case["shape"])
@@ -153,7 +153,7 @@ def test_encode_png_bytes_equal_tensorflow(name):
     case = REF["png"][name]
     img = PNG_IMAGES[name]()
     assert list(img.shape) == case["shape"] and str(img.dtype) == case["dtype"]
-    png = gt.io.encode_png(img, compression=case["level"]).numpy().item()
+    png = gt.io.encode_png(img, compression=case["level"]).numpy()
     assert len(png) == case["length"]
     assert hashlib.sha256(png).hexdigest() == case["sha256"]
     assert np.array_equal(gt.io.decode_png(png, dtype=img.dtype).numpy(), img)
@@ -161,7 +161,7 @@ def test_encode_png_bytes_equal_tensorflow(name):
 
 def test_encode_png_hard_coded():
     png = gt.io.encode_png(gt.constant(np.arange(60, dtype=np.uint8).reshape(4, 5, 3) * 7))
-    assert png.numpy().item() == b64(TF_PNG)
+    assert png.numpy() == b64(TF_PNG)
 
 
 @pytest.mark.parametrize("name", sorted(REF["png_decode"]))
@@ -230,7 +230,7 @@ def test_decode_raw_equal_tensorflow():
 def test_read_write_file_and_gfile(tmp_path):
     path = _tmp(tmp_path, "d/e/f.bin")
     gt.io.write_file(path, b"\x00\xffdata")
-    assert gt.io.read_file(path).numpy().item() == b"\x00\xffdata"
+    assert gt.io.read_file(path).numpy() == b"\x00\xffdata"
     with pytest.raises(gt.errors.NotFoundError):
         gt.io.read_file(_tmp(tmp_path, "nope"))
     gf = gt.io.gfile

@@ -11,7 +11,7 @@ TEXT = ["Hello", "", "héllo wörld", "  Ünïcode  "]
 
 
 def val(t):
-    return t.numpy().tolist()
+    return np.asarray(t.numpy()).tolist()
 
 
 def test_string_results_are_object_arrays_of_str():

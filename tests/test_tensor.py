@@ -192,3 +192,37 @@ def test_scalar_tensors_take_format_specs_as_tensorflow():
     assert "{:.2f} percent".format(100 * np.max(gt.constant([0.1, 0.7]))) == "70.00 percent"
     assert f"{gt.constant(7):03d}" == "007"
     assert f"{gt.constant([1, 2])}" == str(gt.constant([1, 2]))
+
+
+def test_scalar_numpy_is_a_numpy_scalar_as_tensorflow():
+    for value, dtype in [(2.5, np.float32), (3, np.int32), (True, np.bool_)]:
+        out = gt.constant(value).numpy()
+        assert type(out) is dtype and not isinstance(out, np.ndarray), (value, type(out))
+        assert out == value
+    v = gt.Variable(1.5)
+    assert type(v.numpy()) is np.float32
+    assert isinstance(gt.constant([1.0]).numpy(), np.ndarray)  # shaped tensors give arrays
+    assert gt.reduce_sum(gt.constant([1.0, 2.0])).numpy() == np.float32(3.0)
+
+
+def test_string_tensors_have_one_dtype_and_keep_exact_bytes():
+    for value in ["abc", b"abc", ["a", "bc"], [[b"a\x00"], [b""]]]:
+        t = gt.constant(value)
+        assert t.dtype == gt.string, value
+    assert gt.constant("abc").numpy() == "abc"
+    raw = b"ab\x00"  # NumPy's fixed-width bytes would drop the trailing NUL
+    assert gt.constant(raw).numpy() == raw
+    assert gt.strings.length(gt.constant(raw)).numpy() == 3
+    nested = gt.constant([[b"x\x00\x00"], [b"\x00"]])
+    assert nested.numpy().tolist() == [[b"x\x00\x00"], [b"\x00"]]
+    np.testing.assert_array_equal(gt.strings.length(nested).numpy(), [[3], [1]])
+    assert repr(gt.constant(b"ab")) == "<gt.Tensor: shape=(), dtype=string, numpy=b'ab'>"
+
+
+def test_a_serialized_example_ending_in_nul_parses():
+    ex = gt.train.Example(features=gt.train.Features(feature={
+        "a": gt.train.Feature(int64_list=gt.train.Int64List(value=[0]))}))
+    data = ex.SerializeToString()
+    assert data.endswith(b"\x00")
+    parsed = gt.io.parse_single_example(gt.constant(data), {"a": gt.io.FixedLenFeature([1], gt.int64)})
+    np.testing.assert_array_equal(parsed["a"].numpy(), [0])

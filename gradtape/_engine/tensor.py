@@ -73,6 +73,8 @@ def to_array(value: Any, dtype=None) -> np.ndarray | np.generic:
             elif kind in "iu" and arr.dtype.itemsize > 4:
                 if arr.size == 0 or (arr.min() >= _INT32.min and arr.max() <= _INT32.max):
                     arr = arr.astype(np.int32)
+            elif kind == "S" or kind == "U":
+                arr = _string_array(value, arr)
             elif kind == "O":
                 raise TypeError(
                     f"cannot convert {type(value).__name__} {value!r:.60} to a tensor: "
@@ -82,6 +84,27 @@ def to_array(value: Any, dtype=None) -> np.ndarray | np.generic:
         if arr.dtype != dtype:
             arr = np.asarray(arr).astype(dtype)
     return arr
+
+
+def _string_array(value, arr: np.ndarray) -> np.ndarray:
+    """Python strings (nested in lists) as an object array of the exact ``str``/``bytes``
+    elements: one string dtype, ``gt.string``, as in TensorFlow. NumPy's fixed-width ``S``
+    dtype would also drop trailing NUL bytes (a serialized proto often ends in one)."""
+    out = np.empty(arr.shape, dtype=object)
+    if not arr.shape:
+        out[()] = value if isinstance(value, (str, bytes)) else arr[()]
+        return out
+    flat = []
+
+    def walk(v):
+        if isinstance(v, (str, bytes)):
+            flat.append(str(v) if isinstance(v, str) else bytes(v))
+        else:
+            for e in v:
+                walk(e)
+    walk(value)
+    out.reshape(-1)[:] = flat
+    return out
 
 
 class Tensor:
@@ -139,8 +162,10 @@ class Tensor:
     def size(self) -> int:
         return self._value.size
 
-    def numpy(self) -> np.ndarray:
-        """The value as a read-only NumPy array that shares the tensor's memory.
+    def numpy(self) -> np.ndarray | np.generic | bytes | str:
+        """The value as a read-only NumPy array that shares the tensor's memory; a scalar
+        tensor gives a NumPy scalar (``np.float32(2.0)``), as in TensorFlow, and a scalar
+        string tensor its element.
 
         Tensors are immutable, so the array cannot be written to; take ``.copy()`` for a
         writable array.
@@ -148,8 +173,13 @@ class Tensor:
         >>> import gradtape as gt
         >>> gt.constant([1.0, 2.0]).numpy()
         array([1., 2.], dtype=float32)
+        >>> gt.constant(2.0).numpy()
+        np.float32(2.0)
         """
-        return _readonly(self._value)
+        v = self._value
+        if v.ndim == 0:
+            return v[()]  # a NumPy scalar (or the bytes or str element), as TensorFlow gives
+        return _readonly(v)
 
     def ref(self) -> "_Ref":
         """A hashable reference to this tensor, for use as a dict key or in a set."""
@@ -203,10 +233,10 @@ class Tensor:
     __hash__ = None  # elementwise __eq__, as in TensorFlow: use .ref() for dict keys
 
     def __repr__(self) -> str:
-        return f"<gt.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={_numpy_text(self._value)}>"
+        return f"<gt.Tensor: shape={self.shape}, dtype={_dtype_name(self.dtype)}, numpy={_numpy_text(self._value)}>"
 
     def __str__(self) -> str:
-        return f"gt.Tensor({np.asarray(self._value)}, shape={self.shape}, dtype={self.dtype.name})"
+        return f"gt.Tensor({np.asarray(self._value)}, shape={self.shape}, dtype={_dtype_name(self.dtype)})"
 
     def __format__(self, spec: str) -> str:
         """A scalar formats as its value (``f"{loss:.3f}"``), as TensorFlow's tensors do; other
@@ -233,10 +263,15 @@ def _readonly(v) -> np.ndarray:
     return a
 
 
+def _dtype_name(dtype) -> str:
+    """TensorFlow's name: ``string`` for the object dtype of string tensors."""
+    return "string" if dtype.kind == "O" else dtype.name
+
+
 def _numpy_text(v) -> str:
     a = np.asarray(v)
     if a.ndim == 0:
-        return str(a[()])
+        return repr(a[()]) if a.dtype.kind == "O" else str(a[()])  # numpy=b'abc', numpy=2.0
     return repr(a)
 
 
@@ -386,7 +421,7 @@ class Variable(Tensor):
         return self.read_value()
 
     def __repr__(self) -> str:
-        return (f"<gt.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}, "
+        return (f"<gt.Variable '{self.name}' shape={self.shape} dtype={_dtype_name(self.dtype)}, "
                 f"numpy={_numpy_text(self._value)}>")
 
     def __reduce__(self):

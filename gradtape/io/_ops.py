@@ -1,9 +1,8 @@
 """The tensor ops of ``gt.io``: files, raw bytes, serialized tensors and images.
 
 String results are scalar (or shaped) tensors of object dtype holding ``bytes``, as
-TensorFlow's (``.numpy()`` gives a 0-d array for a scalar, as for every gradtape tensor:
-``.numpy().item()`` is the ``bytes``); string inputs may be tensors, ``bytes``, ``str``
-(UTF-8) or arrays of them.
+TensorFlow's (a scalar's ``.numpy()`` is the ``bytes``); string inputs may be tensors,
+``bytes``, ``str`` (UTF-8) or arrays of them.
 """
 
 from __future__ import annotations
@@ -65,7 +64,7 @@ def read_file(filename: Any, name: str | None = None) -> Tensor:
     >>> import os, tempfile, gradtape as gt
     >>> path = os.path.join(tempfile.mkdtemp(), "a.txt")
     >>> gt.io.write_file(path, b"hello")
-    >>> gt.io.read_file(path).numpy().item()
+    >>> gt.io.read_file(path).numpy()
     b'hello'
     """
     path = _path(filename, "read_file")
@@ -130,7 +129,7 @@ def serialize_tensor(tensor: Any, name: str | None = None) -> Tensor:
     ``tensor_content``, strings in ``string_val``).
 
     >>> import gradtape as gt
-    >>> gt.io.serialize_tensor(gt.constant([1, 2], gt.int32)).numpy().item()
+    >>> gt.io.serialize_tensor(gt.constant([1, 2], gt.int32)).numpy()
     b'\\x08\\x03\\x12\\x04\\x12\\x02\\x08\\x02"\\x08\\x01\\x00\\x00\\x00\\x02\\x00\\x00\\x00'
     """
     a = np.asarray(to_array(tensor))  # Python numbers as tf.constant makes them
@@ -166,7 +165,7 @@ def encode_png(image: Any, compression: int = -1, name: str | None = None) -> Te
 
     >>> import numpy as np, gradtape as gt
     >>> png = gt.io.encode_png(np.zeros((2, 3, 3), np.uint8))
-    >>> png.numpy().item()[:8]
+    >>> png.numpy()[:8]
     b'\\x89PNG\\r\\n\\x1a\\n'
     """
     a = image.numpy() if isinstance(image, Tensor) else np.asarray(image)

@@ -282,7 +282,7 @@ def text_dataset_from_directory(directory: str, labels: Any = "inferred", label_
         text = _io.read_file(path)
         if max_length is None:
             return text
-        return wrap(np.asarray(text.numpy().item()[:max_length], dtype=object))
+        return wrap(np.asarray(text.numpy()[:max_length], dtype=object))
 
     return _from_directory("text files", directory, labels, label_mode, class_names, (".txt",), load, batch_size,
                            shuffle, seed, validation_split, subset, follow_links, verbose)

@@ -788,7 +788,7 @@ def tensordot(a, b, axes, name=None):
     >>> gt.tensordot(gt.ones((2, 3)), gt.ones((3, 4)), 1).shape
     (2, 4)
     >>> gt.tensordot(gt.ones((2, 3)), gt.ones((3, 2)), [[0, 1], [1, 0]]).numpy()
-    array(6., dtype=float32)
+    np.float32(6.0)
     """
     a = a if isinstance(a, Tensor) else Tensor(a)
     b = b if isinstance(b, Tensor) else Tensor(b)

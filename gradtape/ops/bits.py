@@ -157,7 +157,7 @@ def bitcast(input: Any, type: Any, name: str | None = None) -> Tensor:  # noqa: 
     >>> bitcast(gt.constant(0xffffffff, dtype=gt.uint32), gt.uint8).numpy()
     array([255, 255, 255, 255], dtype=uint8)
     >>> bitcast(gt.constant([0, 16256], gt.uint16), gt.float32).numpy()
-    array(1., dtype=float32)
+    np.float32(1.0)
     """
     op = "bitcast"
     a = np.array(input._value if isinstance(input, Tensor) else to_array(input), order="C")

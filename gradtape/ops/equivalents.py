@@ -103,7 +103,7 @@ def identity_n(input, name=None) -> list:  # noqa: A002 - TensorFlow's name
 
     >>> import gradtape as gt
     >>> [t.numpy() for t in gt.identity_n([gt.constant(1.0), gt.constant(2)])]
-    [array(1., dtype=float32), array(2, dtype=int32)]
+    [np.float32(1.0), np.int32(2)]
     """
     return [identity(_tensor(x)) for x in input]
 

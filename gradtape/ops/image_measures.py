@@ -79,7 +79,7 @@ def total_variation(images, name=None) -> Tensor:
 
     >>> import gradtape as gt
     >>> gt.image.total_variation(gt.constant([[[0.0], [1.0]], [[3.0], [2.0]]])).numpy()
-    array(6., dtype=float32)
+    np.float32(6.0)
     """
     x = _image(images, "total_variation", "images")
     if x.ndim == 3:

@@ -480,7 +480,7 @@ def matrix_rank(a, tol=None, validate_args: bool = False, name=None) -> Tensor:
 
     >>> import gradtape as gt
     >>> gt.linalg.matrix_rank(gt.constant([[1.0, 2.0], [2.0, 4.0]])).numpy()
-    array(1, dtype=int32)
+    np.int32(1)
     """
     x = _tensor(a, np.float32)
     if x.dtype.kind != "f":

@@ -195,7 +195,7 @@ def reduce_join(inputs: Any, axis: int | Sequence[int] | None = None, keepdims: 
 
     >>> from gradtape import strings
     >>> strings.reduce_join([["a", "b"], ["c", "d"]]).numpy()
-    array('abcd', dtype=object)
+    'abcd'
     >>> strings.reduce_join([["a", "b"], ["c", "d"]], axis=0, separator=",").numpy()
     array(['a,c', 'b,d'], dtype=object)
     """
@@ -596,9 +596,9 @@ def format(template: str, inputs: Any, placeholder: str = "{}", summarize: int =
     >>> import gradtape as gt
     >>> from gradtape import strings
     >>> strings.format("x={} n={}", [gt.constant([1.5, 2.0]), 3]).numpy()
-    array('x=[1.5 2] n=3', dtype=object)
+    'x=[1.5 2] n=3'
     >>> strings.format("{}", gt.range(10), summarize=2).numpy()
-    array('[0 1 ... 8 9]', dtype=object)
+    '[0 1 ... 8 9]'
     """
     op = "format"
     if not isinstance(template, (str, bytes)):
