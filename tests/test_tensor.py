@@ -206,7 +206,7 @@ def test_scalar_numpy_is_a_numpy_scalar_as_tensorflow():
 
 
 def test_string_tensors_have_one_dtype_and_keep_exact_bytes():
-    for value in ["abc", b"abc", ["a", "bc"], [[b"a\x00"], [b""]]]:
+    for value in ["abc", b"abc", ["a", "bc"], [[b"a\x00"], [b""]], np.array(["a", "bc"]), np.bytes_(b"x")]:
         t = gt.constant(value)
         assert t.dtype == gt.string, value
     assert gt.constant("abc").numpy() == "abc"

@@ -64,6 +64,8 @@ def to_array(value: Any, dtype=None) -> np.ndarray | np.generic:
         arr = value._value
     elif isinstance(value, (np.ndarray, np.generic)):
         arr = value
+        if arr.dtype.kind in "SU" and dtype is None:  # NumPy's fixed-width strings: gt.string
+            arr = np.asarray(arr).astype(object)
     else:
         arr = np.asarray(value)
         if dtype is None:
