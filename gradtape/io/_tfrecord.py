@@ -15,7 +15,8 @@ import zlib
 from typing import Any, Iterator
 
 from ..errors import DataLossError, NotFoundError
-from ..summary._records import frame, masked_crc32c
+from ..summary._crc32c import crc32c_many, mask
+from ..summary._records import frame, frame_many, masked_crc32c
 
 __all__ = ["TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter", "read_records", "tf_record_iterator"]
 
@@ -106,18 +107,31 @@ class TFRecordWriter:
         self._options = options if isinstance(options, TFRecordOptions) else TFRecordOptions(options)
         self._z = self._options._compressor()
         self._file: Any = open(os.fspath(path), "wb")
+        self._pending: list = []  # records framed together (one batch of checksums)
+        self._pending_bytes = 0
 
     def write(self, record: Any) -> None:
         """Append one record (``bytes``, ``str`` as UTF-8, or a scalar string tensor)."""
         if self._file is None:
             raise ValueError("TFRecordWriter: write after close")
-        data = frame(_as_bytes(record))
+        data = _as_bytes(record)
+        self._pending.append(data)
+        self._pending_bytes += len(data)
+        if len(self._pending) >= 1024 or self._pending_bytes >= 1 << 20:
+            self._write_pending()
+
+    def _write_pending(self) -> None:
+        if not self._pending:
+            return
+        data = frame_many(self._pending) if len(self._pending) > 1 else frame(self._pending[0])
+        self._pending, self._pending_bytes = [], 0
         self._file.write(self._z.compress(data) if self._z is not None else data)
 
     def flush(self) -> None:
         """Write out what is buffered (with compression: a zlib partial flush, as TensorFlow)."""
         if self._file is None:
             raise ValueError("TFRecordWriter: flush after close")
+        self._write_pending()
         if self._z is not None:
             self._file.write(self._z.flush(1))  # Z_PARTIAL_FLUSH
         self._file.flush()
@@ -126,6 +140,7 @@ class TFRecordWriter:
         """Finish the file (the compressed stream's end) and close it."""
         if self._file is None:
             return
+        self._write_pending()
         if self._z is not None:
             self._file.write(self._z.flush())
         self._file.close()
@@ -183,25 +198,32 @@ def _chunks(path: str, compression: str, buffer_size: int) -> Iterator[bytes]:
 def read_records(path: str | os.PathLike, compression_type: Any = None,
                  buffer_size: int | None = None) -> Iterator[bytes]:
     """The records of a TFRecord file, read in blocks and checked (both CRCs);
-    ``DataLossError`` for a corrupted or truncated record, ``NotFoundError`` for no file."""
+    ``DataLossError`` for a corrupted or truncated record, ``NotFoundError`` for no file.
+    The data checksums of a block's records are computed together (``crc32c_many``)."""
     path = os.fspath(path)
     compression = _compression_name(compression_type)
     buf, pos = bytearray(), 0
     for block in _chunks(path, compression, buffer_size or 262144):
         buf += block
+        pending, error = [], None  # (position, data, stored checksum) of whole records
         while len(buf) - pos >= 12:
             header = bytes(buf[pos:pos + 8])
             if struct.unpack("<I", buf[pos + 8:pos + 12])[0] != masked_crc32c(header):
-                raise DataLossError(f"corrupted record at {pos} in {path}: the length's checksum does not match")
+                error = f"corrupted record at {pos} in {path}: the length's checksum does not match"
+                break
             (length,) = struct.unpack("<Q", header)
             end = pos + 12 + length
             if len(buf) < end + 4:
                 break
-            data = bytes(buf[pos + 12:end])
-            if struct.unpack("<I", buf[end:end + 4])[0] != masked_crc32c(data):
-                raise DataLossError(f"corrupted record at {pos} in {path}: the data's checksum does not match")
-            yield data
+            pending.append((pos, bytes(buf[pos + 12:end]), struct.unpack("<I", buf[end:end + 4])[0]))
             pos = end + 4
+        crcs = crc32c_many([data for _, data, _ in pending])
+        for (at, data, stored), crc in zip(pending, crcs):
+            if mask(crc) != stored:
+                raise DataLossError(f"corrupted record at {at} in {path}: the data's checksum does not match")
+            yield data
+        if error:
+            raise DataLossError(error)
         if pos > 1 << 20:
             del buf[:pos]
             pos = 0

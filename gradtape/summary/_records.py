@@ -15,37 +15,21 @@ import time
 from typing import Iterator
 
 from . import _proto
-
-
-def _crc_table() -> list[int]:
-    table = []
-    for i in range(256):
-        c = i
-        for _ in range(8):
-            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1  # Castagnoli's polynomial, reflected
-        table.append(c)
-    return table
-
-
-_TABLE = _crc_table()
-
-
-def crc32c(data: bytes) -> int:
-    """The CRC-32C (Castagnoli) checksum of ``data``.
-
-    >>> hex(crc32c(b"123456789"))
-    '0xe3069283'
-    """
-    crc, table = 0xFFFFFFFF, _TABLE
-    for b in data:
-        crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8)
-    return crc ^ 0xFFFFFFFF
+from ._crc32c import crc32c, crc32c_many, mask
 
 
 def masked_crc32c(data: bytes) -> int:
     """TFRecord's masked CRC: the CRC rotated right by 15 bits plus ``0xa282ead8``."""
-    crc = crc32c(data)
-    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+    return mask(crc32c(data))
+
+
+def frame_many(items: list) -> bytes:
+    """``items`` as consecutive TFRecords, their checksums computed together."""
+    headers = [struct.pack("<Q", len(d)) for d in items]
+    crcs = crc32c_many(headers + list(items))
+    n = len(items)
+    return b"".join(h + struct.pack("<I", mask(crcs[k])) + d + struct.pack("<I", mask(crcs[n + k]))
+                    for k, (h, d) in enumerate(zip(headers, items)))
 
 
 def frame(data: bytes) -> bytes:
