@@ -482,7 +482,7 @@ def test_lookup_errors_name_the_problem():
     (lambda: L.TextVectorization(output_sequence_length=-1), ValueError, "`output_sequence_length`"),
     (lambda: L.TextVectorization(output_mode="count", output_sequence_length=3), ValueError,
      "`output_sequence_length`"),
-    (lambda: L.TextVectorization(ragged=True), NotImplementedError, "`ragged"),
+    (lambda: L.TextVectorization(ragged=True, output_mode="count"), ValueError, "`ragged"),
     (lambda: L.TextVectorization(max_tokens=1), ValueError, "`max_tokens`"),
     (lambda: L.TextVectorization(output_mode="tf_idf", vocabulary=["a"]), ValueError, "`idf_weights`"),
     (lambda: L.StringLookup(num_oov_indices=-1), ValueError, "`num_oov_indices`"),

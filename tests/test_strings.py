@@ -63,17 +63,25 @@ def test_join_and_reduce_join():
 
 
 def test_split_and_bytes_split():
-    # TensorFlow's values (a RaggedTensor there, nested lists here)
-    assert strings.split(["a b  c", "", " x "]) == [["a", "b", "c"], [], ["x"]]
-    assert strings.split(["a,b,,c", "", ","], sep=",") == [["a", "b", "", "c"], [""], ["", ""]]
-    assert strings.split(["a\u00a0b\tc\nd"]) == [["a\u00a0b", "c", "d"]]
-    assert strings.split(["Hello", " a  b c "], maxsplit=1) == [["Hello", ""], ["a", "b c "]]
-    assert strings.split([" a  b c "], maxsplit=0) == [[" a  b c "]]
-    assert strings.split(["a<>b<>c"], sep="<>") == [["a", "b", "c"]]
-    assert strings.split([["a b"], ["c"]]) == [[["a", "b"]], [["c"]]]
+    # TensorFlow's values and types: a RaggedTensor, rank N + 1 for an input of rank N
+    def rows(x, **kw):
+        out = strings.split(x, **kw)
+        assert isinstance(out, gt.RaggedTensor) and out.dtype == gt.string
+        return out.to_list()
+    assert rows(["a b  c", "", " x "]) == [["a", "b", "c"], [], ["x"]]
+    assert rows(["a,b,,c", "", ","], sep=",") == [["a", "b", "", "c"], [""], ["", ""]]
+    assert rows(["a\u00a0b\tc\nd"]) == [["a\u00a0b", "c", "d"]]
+    assert rows(["Hello", " a  b c "], maxsplit=1) == [["Hello", ""], ["a", "b c "]]
+    assert rows([" a  b c "], maxsplit=0) == [[" a  b c "]]
+    assert rows(["a<>b<>c"], sep="<>") == [["a", "b", "c"]]
+    nested = strings.split([["a b"], ["c"]])
+    assert nested.to_list() == [[["a", "b"]], [["c"]]] and nested.ragged_rank == 2
+    assert list(nested.shape) == [2, None, None]
+    assert strings.split(["a b", "c"]).row_lengths().numpy().tolist() == [2, 1]
+    assert strings.split(["a b", "c"]).to_tensor().numpy().tolist() == [["a", "b"], ["c", ""]]
     scalar = strings.split("a b")
     assert scalar.shape == (2,) and val(scalar) == ["a", "b"]
-    assert strings.bytes_split(["abc", "", "hé"]) == [["a", "b", "c"], [], ["h", b"\xc3", b"\xa9"]]
+    assert strings.bytes_split(["abc", "", "hé"]).to_list() == [["a", "b", "c"], [], ["h", b"\xc3", b"\xa9"]]
 
 
 def test_substr():

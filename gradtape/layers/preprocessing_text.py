@@ -33,6 +33,8 @@ def _ascii_lower(s: str) -> str:
 
 def _rows(value: Any, who: str) -> list:
     """A split callable's result (nested lists or a 2-D array/tensor) as lists of ``str``."""
+    if hasattr(value, "to_list") and not isinstance(value, Tensor):  # a RaggedTensor
+        value = value.to_list()
     if isinstance(value, Tensor):
         value = value.numpy()
     if isinstance(value, np.ndarray):
@@ -76,9 +78,6 @@ class TextVectorization(Layer):
         who = "TextVectorization"
         if sparse:
             raise NotImplementedError(f"{who}: `sparse=True` is not supported; gradtape returns dense tensors")
-        if ragged:
-            raise NotImplementedError(f"{who}: `ragged=True` is not supported; gradtape has no ragged tensors "
-                                      "(the ids are padded with 0)")
         U.check_choice(standardize, ("lower_and_strip_punctuation", "lower", "strip_punctuation"), "standardize",
                        who, allow_none=True, allow_callable=True)
         U.check_choice(split, ("whitespace", "character"), "split", who, allow_none=True, allow_callable=True)
@@ -99,7 +98,10 @@ class TextVectorization(Layer):
         super().__init__(name=name, **kwargs)
         self.standardize, self.split, self.ngrams_arg = standardize, split, ngrams
         self._ngrams = tuple(range(1, ngrams + 1)) if isinstance(ngrams, int) else ngrams
+        if ragged and output_mode != "int":
+            raise ValueError(f"{who}: `ragged=True` needs output_mode='int', got output_mode={output_mode!r}")
         self.output_mode, self.output_sequence_length, self.encoding = output_mode, output_sequence_length, encoding
+        self.ragged = bool(ragged)
         self._lookup_layer = StringLookup(max_tokens=max_tokens, vocabulary=vocabulary, idf_weights=idf_weights,
                                           pad_to_max_tokens=pad_to_max_tokens, mask_token="", output_mode=output_mode,
                                           encoding=encoding, has_input_vocabulary=has_input_vocabulary,
@@ -230,6 +232,12 @@ class TextVectorization(Layer):
         flat = [t for row in data for t in row]
         ids = lookup._lookup(U.string_array(flat, self.name) if flat else np.empty(0, object))
         bounds = np.cumsum([0] + [len(row) for row in data])
+        if self.output_mode == "int" and self.ragged:  # rows as long as their tokens (cut, not padded)
+            from ..ragged import RaggedTensor
+            n = self.output_sequence_length
+            lengths = np.diff(bounds) if n is None else np.minimum(np.diff(bounds), n)
+            keep = [np.arange(b, b + k) for b, k in zip(bounds[:-1], lengths)]
+            return RaggedTensor.from_row_lengths(wrap(ids[np.concatenate(keep + [np.zeros(0, np.int64)])]), lengths)
         if self.output_mode == "int":
             width = self.output_sequence_length
             if width is None:

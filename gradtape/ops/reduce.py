@@ -138,6 +138,9 @@ _reduce_min = primitive("reduce_min", _min_fwd, vjp=(_extremum_vjp,), jvp=(_extr
 
 
 def _reduce(prim, name, input_tensor, axis, keepdims):
+    if type(input_tensor) is not Tensor and type(input_tensor).__name__ == "RaggedTensor":
+        from ..ragged import reduce
+        return reduce(name, input_tensor, axis, keepdims)
     x = _as_tensor_like(input_tensor)
     axes = normalize_axes(axis, x.ndim, name)
     return bind(prim, x, axis=axes, keepdims=bool(keepdims))

@@ -13,9 +13,9 @@ multi-byte character, ``bytes_split`` of non-ASCII text) is returned as ``bytes`
 ``str``, so nothing is lost. Inputs may be tensors, NumPy arrays (``str``, ``bytes`` or object
 dtype) or nested lists of ``str`` or ``bytes``; ``bytes`` elements are taken as they are.
 
-``split`` and ``bytes_split`` give a nested Python list where TensorFlow gives a RaggedTensor
-(gradtape has none). None of these ops has a gradient: strings are not differentiable, and the
-numeric results (``length``, ``to_number``, ...) are computed from strings.
+``split`` and ``bytes_split`` give a ``gt.RaggedTensor``, as TensorFlow. None of these ops has a
+gradient: strings are not differentiable, and the numeric results (``length``, ``to_number``,
+...) are computed from strings.
 """
 
 from __future__ import annotations
@@ -231,26 +231,37 @@ def reduce_join(inputs: Any, axis: int | Sequence[int] | None = None, keepdims: 
     return wrap(out)
 
 
-def _split_list(a: np.ndarray, fn) -> Any:
+def _split_ragged(a: np.ndarray, fn) -> Any:
+    """The pieces ``fn(e)`` of each string: a 1-D string tensor for a scalar ``a``, else a
+    RaggedTensor of rank ``a.ndim + 1`` (the input's dimensions uniform, the pieces ragged)."""
+    from ..ragged import RaggedTensor
     if a.ndim == 0:
-        return fn(a[()])
-    if a.ndim == 1:
-        return [fn(e) for e in a]
-    return [_split_list(s, fn) for s in a]
+        return wrap(_object_vector(fn(a[()])))
+    parts = [fn(e) for e in a.reshape(-1)]
+    out = RaggedTensor.from_row_lengths(wrap(_object_vector([p for ps in parts for p in ps])),
+                                        [builtin_len(ps) for ps in parts])
+    for d in reversed(a.shape[1:]):
+        out = RaggedTensor.from_uniform_row_length(out, d)
+    return out
+
+
+def _object_vector(items: list) -> np.ndarray:
+    out = np.empty(builtin_len(items), dtype=object)
+    out[:] = items
+    return out
 
 
 def split(input: Any, sep: str | None = None, maxsplit: int = -1, name: str | None = None) -> Any:
     """Each string split at ``sep`` (runs of ASCII whitespace when ``sep`` is None or empty).
 
-    TensorFlow returns a RaggedTensor; gradtape has none, so for an input of rank 1 or more the
-    result is a nested Python list (the input's shape, then a list of pieces per string), and
-    for a scalar input it is a 1-D string tensor. ``maxsplit`` limits the number of splits
-    (-1: no limit). With a separator, empty pieces are kept; with whitespace they are not.
+    As TensorFlow: a RaggedTensor of rank N + 1 for an input of rank N >= 1 (the pieces of
+    each string a row), a 1-D string tensor for a scalar input. ``maxsplit`` limits the number
+    of splits (-1: no limit). With a separator, empty pieces are kept; with whitespace they are not.
 
     >>> from gradtape import strings
     >>> strings.split(["a b  c", "", "x,y"])
-    [['a', 'b', 'c'], [], ['x,y']]
-    >>> strings.split(["a,,b"], sep=",")
+    <gt.RaggedTensor [['a', 'b', 'c'], [], ['x,y']]>
+    >>> strings.split(["a,,b"], sep=",").to_list()
     [['a', '', 'b']]
     >>> strings.split("hello world").numpy()
     array(['hello', 'world'], dtype=object)
@@ -278,29 +289,23 @@ def split(input: Any, sep: str | None = None, maxsplit: int = -1, name: str | No
                     break
         return [_out(p) for p in parts]
 
-    result = _split_list(a, one)
-    if a.ndim == 0:
-        return wrap(np.array(result + [None], dtype=object)[:-1])  # 1-D even when all pieces match
-    return result
+    return _split_ragged(a, one)
 
 
 def bytes_split(input: Any, name: str | None = None) -> Any:
     """Each string split into its bytes (one-byte strings; a non-ASCII byte is a ``bytes`` object).
 
-    As :func:`split`: a nested Python list for an input of rank 1 or more (TensorFlow returns a
-    RaggedTensor), a 1-D string tensor for a scalar input.
+    As :func:`split`: a RaggedTensor for an input of rank 1 or more, a 1-D string tensor for a
+    scalar input.
 
     >>> from gradtape import strings
-    >>> strings.bytes_split(["abc", "", "é"])
+    >>> strings.bytes_split(["abc", "", "é"]).to_list()
     [['a', 'b', 'c'], [], [b'\\xc3', b'\\xa9']]
     >>> strings.bytes_split("hi").numpy()
     array(['h', 'i'], dtype=object)
     """
     a = _strings(input, "bytes_split", "input")
-    result = _split_list(a, lambda e: [_out(bytes([c])) for c in _b(e)])
-    if a.ndim == 0:
-        return wrap(np.array(result + [None], dtype=object)[:-1])
-    return result
+    return _split_ragged(a, lambda e: [_out(bytes([c])) for c in _b(e)])
 
 
 def _int_arg(x: Any, op: str, arg: str) -> np.ndarray:
