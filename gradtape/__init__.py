@@ -51,7 +51,7 @@ __version__ = "0.1.0"
 from .module import Module  # noqa: E402
 from . import data, initializers, layers, losses, metrics, optimizers, train  # noqa: E402,F401
 from . import ragged  # noqa: E402
-from .ragged import RaggedTensor  # noqa: E402
+from .ragged import RaggedTensor, RaggedTensorSpec  # noqa: E402
 from . import constraints, regularizers  # noqa: E402,F401
 from . import keras  # noqa: E402,F401
 from . import dtypes  # noqa: E402,F401

@@ -35,6 +35,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from ._engine.tensor import Tensor, to_array, wrap
+from .ragged import RaggedTensor, RaggedTensorSpec
 from .utilities import TensorSpec
 
 __all__ = ["AUTOTUNE", "Dataset", "DatasetSpec", "INFINITE_CARDINALITY", "TFRecordDataset", "TextLineDataset",
@@ -74,9 +75,15 @@ def _pack(s, flat: list):
     return build(s)
 
 
+class RaggedRow(np.ndarray):
+    """A dense row of a RaggedTensor inside a pipeline (from ``from_tensor_slices`` or
+    ``unbatch``): it batches into a RaggedTensor again, as TensorFlow's ragged rows do. Users
+    get plain tensors."""
+
+
 def _leaf_array(x):
     """A leaf as stored inside a pipeline: a NumPy array (TensorFlow's dtype rules) or a Dataset."""
-    if isinstance(x, Dataset):
+    if isinstance(x, (Dataset, RaggedTensor)):
         return x
     return np.asarray(to_array(x))
 
@@ -89,7 +96,7 @@ def _normalize(s):
 
 
 def _to_tensors(s):
-    return _pack(s, [a if isinstance(a, Dataset) else wrap(np.asarray(a)) for a in _flatten(s)])
+    return _pack(s, [a if isinstance(a, (Dataset, RaggedTensor)) else wrap(np.asarray(a)) for a in _flatten(s)])
 
 
 def _to_numpy(s):
@@ -97,7 +104,7 @@ def _to_numpy(s):
     if any(isinstance(a, Dataset) for a in flat):
         raise TypeError("as_numpy_iterator: the elements contain datasets (from window); use "
                         "flat_map(lambda w: w.batch(size)) to turn each window into a tensor first")
-    return _pack(s, [np.asarray(a)[()] for a in flat])
+    return _pack(s, [a.numpy() if isinstance(a, RaggedTensor) else np.asarray(a)[()] for a in flat])
 
 
 def _call(fn: Callable, element):
@@ -110,6 +117,10 @@ def _spec_of(element):
     def leaf(a):
         if isinstance(a, Dataset):
             return DatasetSpec(a.element_spec)
+        if isinstance(a, RaggedTensor):
+            return RaggedTensorSpec([None] + list(a.shape)[1:], a.dtype, a.ragged_rank)
+        if isinstance(a, RaggedRow):
+            return RaggedTensorSpec([None] + list(a.shape)[1:], a.dtype, 0)
         return TensorSpec(np.shape(a), np.asarray(a).dtype)
     return _pack(element, [leaf(a) for a in _flatten(element)])
 
@@ -282,6 +293,18 @@ class Dataset:
         [[[1, -1, -1, -1], [2, 2, -1, -1]], [[3, 3, 3, -1]]]
         """
         return _PaddedBatch(self, batch_size, padded_shapes, padding_values, drop_remainder)
+
+    def ragged_batch(self, batch_size: int, drop_remainder: bool = False,
+                     row_splits_dtype: Any = None, name: str | None = None) -> "Dataset":
+        """Batch elements whose first dimension varies into RaggedTensors (ragged elements
+        gain a ragged dimension), as ``tf.data.Dataset.ragged_batch``.
+
+        >>> import gradtape as gt
+        >>> ds = gt.data.Dataset.range(4).map(lambda n: gt.range(n))
+        >>> [b.to_list() for b in ds.ragged_batch(3)]
+        [[[], [0], [0, 1]], [[0, 1, 2]]]
+        """
+        return _RaggedBatch(self, batch_size, drop_remainder)
 
     def unbatch(self, name: str | None = None) -> "Dataset":
         """Split each element along its first axis (the inverse of :meth:`batch`).
@@ -650,6 +673,7 @@ class experimental:  # noqa: N801 - the name of the tf.data.experimental namespa
 
 from .data_ops import (  # noqa: E402 - the implementations subclass Dataset, defined above
     _Batch, _Cache, _Concatenate, _Counter, _Enumerate, _Filter, _Generator, _Interleave, _Map, _PaddedBatch,
-    _Range, _Repeat, _Scan, _Shard, _Shuffle, _Skip, _Slices, _Take, _Unbatch, _Unique, _Window, _Zip,
+    _RaggedBatch, _Range, _Repeat, _Scan, _Shard, _Shuffle, _Skip, _Slices, _Take, _Unbatch, _Unique, _Window,
+    _Zip,
 )
 from .data_tfrecord import TFRecordDataset, TextLineDataset  # noqa: E402 - they subclass Dataset

@@ -23,9 +23,10 @@ from ._engine.structure import first_dimension
 from ._engine.tensor import Tensor, as_dtype, to_array
 from .data import (
     _END, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, DatasetSpec, _call, _flatten, _normalize,
-    _pack, _to_tensors,
+    RaggedRow, _pack, _spec_of, _to_tensors,
 )
 from .errors import InvalidArgumentError
+from .ragged import RaggedTensor, RaggedTensorSpec, stack_rows
 from .utilities import TensorSpec
 
 __all__ = ["fold", "peek"]
@@ -46,6 +47,11 @@ def _map_spec(spec, fn: Callable):
 
 
 def _with_shape(spec: TensorSpec, shape) -> TensorSpec:
+    if isinstance(spec, RaggedTensorSpec):  # batch adds a dimension before the ragged ones
+        rank = spec.ragged_rank + (len(shape) - len(spec.shape))
+        if rank < 0:
+            return TensorSpec(shape, spec.dtype)
+        return RaggedTensorSpec(shape, spec.dtype, rank)  # rank 0: rows of a ragged tensor
     return TensorSpec(shape, spec.dtype)
 
 
@@ -111,7 +117,13 @@ class _Slices(Dataset):
         if isinstance(tensors, Dataset) or any(isinstance(a, Dataset) for a in _flatten(tensors)):
             raise TypeError(f"{method}: got a Dataset; use Dataset.zip to combine datasets")
         self._structure = tensors
-        flat = [np.asarray(to_array(x)) for x in _flatten(tensors)]
+        leaves = _flatten(tensors)
+        self._rows = None  # for ragged components: each element's leaves, ready
+        if any(isinstance(x, RaggedTensor) for x in leaves):
+            self._rows = _ragged_slices(leaves, method, whole)
+            self._n, self._arrays = len(self._rows), []
+            return
+        flat = [np.asarray(to_array(x)) for x in leaves]
         if whole:
             flat = [a.copy()[None] for a in flat]
         self._n = first_dimension(flat, method)
@@ -121,10 +133,14 @@ class _Slices(Dataset):
         return self._n
 
     def _spec(self):
+        if self._rows is not None:
+            if not self._rows:
+                raise ValueError("element_spec: the dataset of ragged slices is empty")
+            return _spec_of(_pack(self._structure, self._rows[0]))
         return _pack(self._structure, [TensorSpec(a.shape[1:], a.dtype) for a in self._arrays])
 
     def _index_capable(self) -> bool:
-        return True
+        return self._rows is None
 
     def _indices(self) -> np.ndarray:
         return np.arange(self._n)
@@ -135,8 +151,36 @@ class _Slices(Dataset):
         return _pack(self._structure, [a[idx] for a in self._arrays])
 
     def _elements(self) -> Iterator:
+        if self._rows is not None:
+            for row in self._rows:
+                yield _pack(self._structure, row)
+            return
         for i in range(self._n):
             yield self._gather(i)
+
+
+def _leaf(v):
+    """A row of a RaggedTensor as a pipeline leaf: a RaggedTensor, or a RaggedRow."""
+    return v if isinstance(v, RaggedTensor) else np.asarray(v._value).view(RaggedRow)
+
+
+def _ragged_slices(leaves: list, method: str, whole: bool) -> list:
+    """Each element's leaves when some components are RaggedTensors (slices are their rows)."""
+    cols = []
+    for x in leaves:
+        if whole:
+            cols.append([x if isinstance(x, RaggedTensor) else np.asarray(to_array(x))])
+        elif isinstance(x, RaggedTensor):
+            cols.append([_leaf(x[i]) for i in range(x.nrows())])
+        else:
+            a = np.asarray(to_array(x))
+            if a.ndim == 0:
+                raise ValueError(f"{method}: a scalar component has no first dimension to slice")
+            cols.append(list(a))
+    sizes = {len(c) for c in cols}
+    if len(sizes) != 1:
+        raise ValueError(f"{method}: the components have different first dimensions {sorted(sizes)}")
+    return [list(row) for row in zip(*cols)]
 
 
 class _Elements(Dataset):
@@ -401,7 +445,9 @@ class _Batch(_Unary):
             yield self._stack(group)
 
     @staticmethod
-    def _stack(elements: list):
+    def _stack(elements: list, ragged: bool = False):
+        """``ragged``: every component becomes a RaggedTensor (else only ragged components:
+        RaggedTensors and the rows of one)."""
         flats = [_flatten(e) for e in elements]
         cols = []
         for k in range(len(flats[0])):
@@ -409,6 +455,9 @@ class _Batch(_Unary):
             if any(isinstance(a, Dataset) for a in col):
                 raise TypeError("batch: cannot batch elements that are datasets (from window); use "
                                 "flat_map(lambda w: w.batch(size)) instead")
+            if ragged or any(isinstance(a, (RaggedTensor, RaggedRow)) for a in col):
+                cols.append(stack_rows(col))  # rows of any length: a RaggedTensor
+                continue
             for i, a in enumerate(col):
                 if a.shape != col[0].shape:
                     raise InvalidArgumentError(
@@ -416,6 +465,26 @@ class _Batch(_Unary):
                         f"has shape {col[0].shape} and element {i} has shape {a.shape}; use padded_batch")
             cols.append(np.stack(col))
         return _pack(elements[0], cols)
+
+
+class _RaggedBatch(_Batch):
+    def _index_capable(self) -> bool:
+        return False
+
+    def _spec(self):
+        lead = self._size if self._drop else None
+
+        def batched(spec):
+            if isinstance(spec, RaggedTensorSpec):
+                return RaggedTensorSpec((lead, *spec.shape), spec.dtype, spec.ragged_rank + 1)
+            if not spec.shape:
+                raise ValueError("ragged_batch: the elements must have at least one dimension")
+            return RaggedTensorSpec((lead, None, *spec.shape[1:]), spec.dtype, 1)
+        return _map_spec(self._parent.element_spec, batched)
+
+    def _elements(self) -> Iterator:
+        for group in self._groups():
+            yield self._stack(group, ragged=True)
 
 
 class _PaddedBatch(_Batch):
@@ -505,10 +574,17 @@ class _Unbatch(_Unary):
     def _elements(self) -> Iterator:
         for e in self._parent._elements():
             flat = _flatten(e)
-            if any(a.ndim == 0 for a in flat):
+            if any(not isinstance(a, RaggedTensor) and a.ndim == 0 for a in flat):
                 raise ValueError("unbatch: cannot unbatch an element with scalar components; every component "
                                  "needs a first dimension")
-            n = first_dimension(flat, "unbatch")
+            if any(isinstance(a, RaggedTensor) for a in flat):
+                sizes = {a.nrows() if isinstance(a, RaggedTensor) else a.shape[0] for a in flat}
+                if len(sizes) != 1:
+                    raise ValueError(f"unbatch: the components have different first dimensions {sorted(sizes)}")
+                n = sizes.pop()
+                flat = [[_leaf(a[i]) for i in range(n)] if isinstance(a, RaggedTensor) else a for a in flat]
+            else:
+                n = first_dimension(flat, "unbatch")
             for i in range(n):
                 yield _pack(e, [a[i] for a in flat])
 

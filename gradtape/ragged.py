@@ -26,7 +26,7 @@ import numpy as np
 from ._engine.shape import TensorShape
 from ._engine.tensor import Tensor, to_array, wrap
 
-__all__ = ["RaggedTensor", "constant", "map_flat_values", "row_splits_to_segment_ids",
+__all__ = ["RaggedTensor", "RaggedTensorSpec", "constant", "map_flat_values", "row_splits_to_segment_ids",
            "segment_ids_to_row_splits"]
 
 
@@ -384,6 +384,63 @@ def _stack_rows(rows: list, like: RaggedTensor) -> RaggedTensor:
         return RaggedTensor.from_row_lengths(inner, lengths)
     values = concat(rows, axis=0) if rows else like.flat_values[:0]
     return RaggedTensor.from_row_lengths(values, lengths)
+
+
+class RaggedTensorSpec:
+    """The type of a RaggedTensor, as ``tf.RaggedTensorSpec``: shape (``None`` where it varies),
+    dtype, ragged rank and the dtype of the row splits (int64).
+
+    >>> import gradtape as gt
+    >>> gt.RaggedTensorSpec.from_value(gt.ragged.constant([[1], [2, 3]]))
+    RaggedTensorSpec(TensorShape([2, None]), gt.int32, 1, gt.int64)
+    """
+
+    def __init__(self, shape=None, dtype=np.float32, ragged_rank: int | None = None,
+                 row_splits_dtype=np.int64, flat_values_spec=None):
+        from ._engine.tensor import as_dtype
+        self.shape = TensorShape(shape) if shape is not None else None
+        self.dtype = as_dtype(dtype)
+        rank = len(self.shape) if self.shape is not None else None
+        self.ragged_rank = int(ragged_rank) if ragged_rank is not None else (rank - 1 if rank else 0)
+        self.row_splits_dtype = np.dtype(row_splits_dtype)
+
+    @classmethod
+    def from_value(cls, value: RaggedTensor) -> RaggedTensorSpec:
+        return cls(value.shape, value.dtype, value.ragged_rank)
+
+    def is_compatible_with(self, value) -> bool:
+        if not isinstance(value, RaggedTensor) or value.dtype != self.dtype:
+            return False
+        return self.shape is None or self.shape.is_compatible_with(value.shape)
+
+    def __eq__(self, other) -> bool:
+        return (isinstance(other, RaggedTensorSpec) and (self.shape, self.dtype, self.ragged_rank)
+                == (other.shape, other.dtype, other.ragged_rank))
+
+    def __hash__(self) -> int:
+        return hash((tuple(self.shape) if self.shape is not None else None, self.dtype, self.ragged_rank))
+
+    def __repr__(self) -> str:
+        from ._engine.tensor import _dtype_name
+        shape = "None" if self.shape is None else f"TensorShape({list(self.shape)})"
+        return (f"RaggedTensorSpec({shape}, gt.{_dtype_name(self.dtype)}, {self.ragged_rank}, "
+                f"gt.{self.row_splits_dtype.name})")
+
+
+def take_rows(rt: RaggedTensor, idx) -> RaggedTensor:
+    """The rows ``idx`` of ``rt`` (in that order) as a RaggedTensor."""
+    return _stack_rows([rt[int(i)] for i in np.asarray(idx).reshape(-1)], rt)
+
+
+def stack_rows(rows: list) -> RaggedTensor:
+    """Rows (Tensors or arrays of any first size, or RaggedTensors) stacked into a RaggedTensor
+    one ragged dimension deeper."""
+    rows = [r if isinstance(r, (Tensor, RaggedTensor)) else wrap(np.asarray(r)) for r in rows]
+    if any(isinstance(r, RaggedTensor) for r in rows) and not all(isinstance(r, RaggedTensor) for r in rows):
+        raise ValueError("batch: cannot stack ragged and dense rows together")
+    if rows and not isinstance(rows[0], RaggedTensor) and any(len(r.shape) == 0 for r in rows):
+        raise ValueError("ragged_batch: the elements must have at least one dimension")
+    return _stack_rows(rows, rows[0] if rows else None)
 
 
 # -- tf.ragged -----------------------------------------------------------------------------------

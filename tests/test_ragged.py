@@ -139,3 +139,29 @@ def test_text_vectorization_ragged_output_as_keras():
     assert cut.get_config()["ragged"] is True
     with pytest.raises(ValueError, match="ragged=True` needs output_mode='int'"):
         gt.keras.layers.TextVectorization(ragged=True, output_mode="multi_hot")
+
+
+def test_datasets_carry_ragged_tensors_as_tensorflow():
+    # TensorFlow 2.21's element specs and elements for the same pipelines
+    words = gt.data.Dataset.from_tensor_slices(["a b c", "d", "e f"]).batch(2).map(gt.strings.split)
+    assert repr(words.element_spec) == "RaggedTensorSpec(TensorShape([None, None]), gt.string, 1, gt.int64)"
+    got = list(words.as_numpy_iterator())
+    assert [[r.tolist() for r in e] for e in got] == [[["a", "b", "c"], ["d"]], [["e", "f"]]]
+    rows = gt.data.Dataset.from_tensor_slices(gt.ragged.constant([[1], [2, 3], [4, 5, 6]]))
+    assert repr(rows.element_spec) == "RaggedTensorSpec(TensorShape([None]), gt.int32, 0, gt.int64)"
+    assert [e.tolist() for e in rows.as_numpy_iterator()] == [[1], [2, 3], [4, 5, 6]]
+    batched = rows.batch(2)
+    assert repr(batched.element_spec) == "RaggedTensorSpec(TensorShape([None, None]), gt.int32, 1, gt.int64)"
+    assert [b.to_list() for b in batched] == [[[1], [2, 3]], [[4, 5, 6]]]  # a single row stays ragged
+    again = batched.unbatch()
+    assert again.element_spec == rows.element_spec
+    assert [type(e) for e in again] == [gt.Tensor] * 3
+    assert [b.to_list() for b in again.batch(3)] == [[[1], [2, 3], [4, 5, 6]]]
+    ranges = gt.data.Dataset.range(4).map(lambda n: gt.range(n)).ragged_batch(3)
+    assert repr(ranges.element_spec) == "RaggedTensorSpec(TensorShape([None, None]), gt.int64, 1, gt.int64)"
+    assert [b.to_list() for b in ranges] == [[[], [0], [0, 1]], [[0, 1, 2]]]
+    pairs = gt.data.Dataset.from_tensor_slices((gt.ragged.constant([[1], [2, 3]]), [7, 8])).batch(2)
+    (rt, labels), = list(pairs)
+    assert rt.to_list() == [[1], [2, 3]] and labels.numpy().tolist() == [7, 8]
+    with pytest.raises(ValueError, match="different first dimensions"):
+        gt.data.Dataset.from_tensor_slices((gt.ragged.constant([[1], [2]]), [7, 8, 9]))
