@@ -117,6 +117,7 @@ class RaggedTensor:
 
     @classmethod
     def from_nested_row_splits(cls, flat_values, nested_row_splits, name=None, validate: bool = True) -> RaggedTensor:
+        """One ragged dimension per row-splits vector, outermost first."""
         out = flat_values
         for splits in reversed(list(nested_row_splits)):
             out = cls.from_row_splits(out, splits, validate=validate)
@@ -124,10 +125,15 @@ class RaggedTensor:
 
     @classmethod
     def from_nested_row_lengths(cls, flat_values, nested_row_lengths, name=None, validate: bool = True) -> RaggedTensor:
-        out = flat_values
-        for lengths in reversed(list(nested_row_lengths)):
-            out = cls.from_row_lengths(out, lengths, validate=validate)
-        return out
+        """One ragged dimension per list of row lengths, outermost first.
+
+        >>> import gradtape as gt
+        >>> gt.RaggedTensor.from_nested_row_lengths([1, 2, 3], [[2, 0], [1, 2]]).to_list()
+        [[[1], [2, 3]], []]
+        """
+        splits = [np.concatenate([[0], np.cumsum(_index_array(lengths, "row_lengths", "RaggedTensor"))])
+                  for lengths in nested_row_lengths]
+        return cls.from_nested_row_splits(flat_values, splits, validate=validate)
 
     @classmethod
     def from_tensor(cls, tensor, lengths=None, padding=None, ragged_rank: int = 1, name=None) -> RaggedTensor:
@@ -313,7 +319,7 @@ class RaggedTensor:
             b = other.flat_values
         else:
             b = other if isinstance(other, Tensor) else wrap(to_array(other))
-            if len(b.shape) > len(self.flat_values.shape) - 1 + 1 and len(b.shape) > 0:
+            if len(b.shape) >= len(self.flat_values.shape):
                 raise NotImplementedError("RaggedTensor: elementwise ops broadcast scalars, inner dimensions "
                                           "and ragged tensors of the same rows, not dense tensors over rows")
         a = self.flat_values
@@ -509,11 +515,23 @@ def map_flat_values(op: Callable, *args, **kwargs):
 
 
 def row_splits_to_segment_ids(splits, name=None, out_type=None) -> Tensor:
+    """The row of each value, from row splits.
+
+    >>> import gradtape as gt
+    >>> gt.ragged.row_splits_to_segment_ids([0, 2, 2, 3]).numpy()
+    array([0, 0, 2])
+    """
     s = _index_array(splits, "splits", "ragged.row_splits_to_segment_ids")
     return wrap(np.repeat(np.arange(len(s) - 1, dtype=np.int64), np.diff(s)))
 
 
 def segment_ids_to_row_splits(segment_ids, num_segments=None, out_type=None, name=None) -> Tensor:
+    """Row splits from the (sorted) row of each value.
+
+    >>> import gradtape as gt
+    >>> gt.ragged.segment_ids_to_row_splits([0, 0, 2]).numpy()
+    array([0, 2, 2, 3])
+    """
     ids = _index_array(segment_ids, "segment_ids", "ragged.segment_ids_to_row_splits")
     n = int(num_segments) if num_segments is not None else (int(ids.max()) + 1 if ids.size else 0)
     return wrap(np.concatenate([[0], np.cumsum(np.bincount(ids, minlength=n))]).astype(np.int64))
@@ -539,12 +557,11 @@ def reduce(kind: str, rt: RaggedTensor, axis, keepdims: bool):
         return dense(values, axis=0, keepdims=keepdims)
     if axes not in ([0], [1]) or keepdims:
         raise NotImplementedError(f"{kind}: on a RaggedTensor, axis must be None, 0, 1 or (0, 1), keepdims False")
-    if axes == [1]:
-        seg = rt.value_rowids()._value
-        n = rt.nrows()
-    else:
-        lengths = np.diff(rt._row_splits)
-        seg = np.arange(len(seg_rows := np.repeat(rt._row_splits[:-1], lengths))) - seg_rows
+    lengths = np.diff(rt._row_splits)
+    if axes == [1]:  # one segment per row
+        seg, n = rt.value_rowids()._value, rt.nrows()
+    else:  # one segment per column: each value's position in its row
+        seg = np.arange(int(rt._row_splits[-1])) - np.repeat(rt._row_splits[:-1], lengths)
         n = int(lengths.max()) if lengths.size else 0
     segment = {"reduce_sum": unsorted_segment_sum, "reduce_mean": unsorted_segment_sum,
                "reduce_max": unsorted_segment_max, "reduce_min": unsorted_segment_min,
