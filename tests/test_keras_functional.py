@@ -338,6 +338,17 @@ def test_summaries_match_keras():
     assert summary_text(unbuilt, 70) == SEQ_70.format(
         name="unbuilt", l1="u1 (Dense)", s1="?", p1="0 (unbuilt)", l2="u2 (Dense)", s2="?",
         p2="0 (unbuilt)", total=0, size="0.00 B")
+    # Keras builds weightless layers such as Dropout at creation: "0", not "0 (unbuilt)"
+    lazy = gt.keras.Sequential([L.Dropout(0.5, name="d1"), L.Dense(2, name="u2")], name="lazy")
+    assert summary_text(lazy, 70) == SEQ_70.format(
+        name="lazy", l1="d1 (Dropout)", s1="?", p1="0", l2="u2 (Dense)", s2="?",
+        p2="0 (unbuilt)", total=0, size="0.00 B")
+    # a model first in a Sequential gives it its input, as in Keras
+    first = gt.keras.Sequential([L.Dense(3, input_shape=(4,), name="f1")], name="first")
+    stacked = gt.keras.Sequential([first, L.Dense(2, name="s2")], name="stacked")
+    assert summary_text(stacked, 70) == SEQ_70.format(
+        name="stacked", l1="first (Sequential)", s1="(None, 3)", p1="15", l2="s2 (Dense)",
+        s2="(None, 2)", p2="8", total=23, size="92.00 B")
     ii = gt.keras.Input(shape=(2,), name="ii")
     inner = gt.keras.Model(ii, L.Dense(4, name="inner_dense")(ii), name="inner")
     x = gt.keras.Input(shape=(4,), name="x")

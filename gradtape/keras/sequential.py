@@ -65,6 +65,8 @@ class Sequential(Model, _LayerStack):
         _LayerStack.add(self, layer)
         self._seen_shapes = None
         shape = getattr(layer, "_batch_input_shape", None)
+        if shape is None and len(self.layers) == 1:
+            shape = _model_input_shape(layer)
         if self._graph is None and len(self.layers) == 1 and shape is not None:
             self._graph = [Input(batch_shape=shape)]
         if self._graph is not None:
@@ -191,3 +193,18 @@ class Sequential(Model, _LayerStack):
             rows.append([f"{name} ({type(layer).__name__})", shape,
                          param_text(layer) if isinstance(layer, Layer) else "0"])
         print_summary(self, rows, True, print_fn, line_length, positions)
+
+
+def _model_input_shape(layer: Any) -> tuple | None:
+    """The batch input shape of a built model with one input (a model as a Sequential's first
+    layer gives the Sequential its input, as in Keras), else None."""
+    from .model import Model
+    if not isinstance(layer, Model):
+        return None
+    try:
+        inputs = layer.inputs
+    except (AttributeError, ValueError):
+        return None
+    if not isinstance(inputs, (list, tuple)) or len(inputs) != 1 or not isinstance(inputs[0], KerasTensor):
+        return None
+    return tuple(inputs[0].shape)

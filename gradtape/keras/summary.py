@@ -40,11 +40,23 @@ def format_shape(outputs: Any, free_batch: bool = False) -> str:
     return str(nest.map_structure(text, outputs)).replace("'", "")
 
 
+# Keras 3 builds these classes (no weights) when they are created, so an unbuilt model lists
+# them as "0", not "0 (unbuilt)" (checked against Keras 3.15).
+_BUILT_AT_INIT = frozenset("""
+    Activation ActivityRegularization AlphaDropout AveragePooling1D AveragePooling2D AveragePooling3D
+    Dropout ELU GaussianDropout GaussianNoise GlobalAveragePooling1D GlobalAveragePooling2D
+    GlobalAveragePooling3D GlobalMaxPooling1D GlobalMaxPooling2D GlobalMaxPooling3D Identity LeakyReLU
+    Masking MaxPooling1D MaxPooling2D MaxPooling3D ReLU Reshape Softmax SpatialDropout1D SpatialDropout2D
+    SpatialDropout3D UnitNormalization""".split())
+
+
 def param_text(layer: Any) -> str:
     """The "Param #" cell: the count with thousands separators, ``0 (unbuilt)`` before build."""
     if not hasattr(layer, "built"):
         return "0"
     if not layer.built:
+        if type(layer).__name__ in _BUILT_AT_INIT and not layer.weights:
+            return "0"
         return "0 (unbuilt)"
     return f"{layer.count_params():,}"
 
