@@ -59,7 +59,7 @@ from . import bitwise, errors, image, signal, sparse, strings  # noqa: E402,F401
 from . import summary  # noqa: E402,F401
 from . import io  # noqa: E402,F401
 from .ops.strings import as_string  # noqa: E402,F401  (tf.as_string)
-from .sparse_tensor import SparseTensor  # noqa: E402,F401
+from .sparse_tensor import SparseTensor, SparseTensorSpec  # noqa: E402,F401
 from .ops.bits import bitcast  # noqa: E402,F401
 from .linalg import eig, eigvals  # noqa: E402,F401  (tf.eig, tf.eigvals)
 from .linalg import sqrtm as matrix_square_root  # noqa: E402,F401  (tf.matrix_square_root)

@@ -36,6 +36,7 @@ import numpy as np
 
 from ._engine.tensor import Tensor, to_array, wrap
 from .ragged import RaggedTensor, RaggedTensorSpec
+from .sparse_tensor import SparseTensor, SparseTensorSpec
 from .utilities import TensorSpec
 
 __all__ = ["AUTOTUNE", "Dataset", "DatasetSpec", "INFINITE_CARDINALITY", "TFRecordDataset", "TextLineDataset",
@@ -83,7 +84,7 @@ class RaggedRow(np.ndarray):
 
 def _leaf_array(x):
     """A leaf as stored inside a pipeline: a NumPy array (TensorFlow's dtype rules) or a Dataset."""
-    if isinstance(x, (Dataset, RaggedTensor)):
+    if isinstance(x, (Dataset, RaggedTensor, SparseTensor)):
         return x
     return np.asarray(to_array(x))
 
@@ -96,7 +97,8 @@ def _normalize(s):
 
 
 def _to_tensors(s):
-    return _pack(s, [a if isinstance(a, (Dataset, RaggedTensor)) else wrap(np.asarray(a)) for a in _flatten(s)])
+    return _pack(s, [a if isinstance(a, (Dataset, RaggedTensor, SparseTensor)) else wrap(np.asarray(a))
+                     for a in _flatten(s)])
 
 
 def _to_numpy(s):
@@ -104,7 +106,17 @@ def _to_numpy(s):
     if any(isinstance(a, Dataset) for a in flat):
         raise TypeError("as_numpy_iterator: the elements contain datasets (from window); use "
                         "flat_map(lambda w: w.batch(size)) to turn each window into a tensor first")
-    return _pack(s, [a.numpy() if isinstance(a, RaggedTensor) else np.asarray(a)[()] for a in flat])
+    return _pack(s, [_numpy_leaf(a) for a in flat])
+
+
+def _numpy_leaf(a):
+    """As TensorFlow's ``as_numpy_iterator``: a ragged tensor's rows, a sparse tensor dense."""
+    if isinstance(a, RaggedTensor):
+        return a.numpy()
+    if isinstance(a, SparseTensor):
+        from .ops.sparse import to_dense
+        return to_dense(a).numpy()
+    return np.asarray(a)[()]
 
 
 def _call(fn: Callable, element):
@@ -119,6 +131,8 @@ def _spec_of(element):
             return DatasetSpec(a.element_spec)
         if isinstance(a, RaggedTensor):
             return RaggedTensorSpec([None] + list(a.shape)[1:], a.dtype, a.ragged_rank)
+        if isinstance(a, SparseTensor):
+            return SparseTensorSpec(list(a.shape), a.dtype)
         if isinstance(a, RaggedRow):
             return RaggedTensorSpec([None] + list(a.shape)[1:], a.dtype, 0)
         return TensorSpec(np.shape(a), np.asarray(a).dtype)

@@ -27,6 +27,7 @@ from .data import (
 )
 from .errors import InvalidArgumentError
 from .ragged import RaggedTensor, RaggedTensorSpec, stack_rows
+from .sparse_tensor import SparseTensor, SparseTensorSpec, sparse_rows, stack_sparse
 from .utilities import TensorSpec
 
 __all__ = ["fold", "peek"]
@@ -47,6 +48,8 @@ def _map_spec(spec, fn: Callable):
 
 
 def _with_shape(spec: TensorSpec, shape) -> TensorSpec:
+    if isinstance(spec, SparseTensorSpec):
+        return SparseTensorSpec(shape, spec.dtype)
     if isinstance(spec, RaggedTensorSpec):  # batch adds a dimension before the ragged ones
         rank = spec.ragged_rank + (len(shape) - len(spec.shape))
         if rank < 0:
@@ -119,7 +122,7 @@ class _Slices(Dataset):
         self._structure = tensors
         leaves = _flatten(tensors)
         self._rows = None  # for ragged components: each element's leaves, ready
-        if any(isinstance(x, RaggedTensor) for x in leaves):
+        if any(isinstance(x, (RaggedTensor, SparseTensor)) for x in leaves):
             self._rows = _ragged_slices(leaves, method, whole)
             self._n, self._arrays = len(self._rows), []
             return
@@ -164,14 +167,22 @@ def _leaf(v):
     return v if isinstance(v, RaggedTensor) else np.asarray(v._value).view(RaggedRow)
 
 
+def _rows(a) -> list:
+    """The rows of a RaggedTensor or SparseTensor component as pipeline leaves."""
+    if isinstance(a, SparseTensor):
+        return sparse_rows(a)
+    return [_leaf(a[i]) for i in range(a.nrows())]
+
+
 def _ragged_slices(leaves: list, method: str, whole: bool) -> list:
-    """Each element's leaves when some components are RaggedTensors (slices are their rows)."""
+    """Each element's leaves when some components are RaggedTensors or SparseTensors (slices
+    are their rows)."""
     cols = []
     for x in leaves:
         if whole:
-            cols.append([x if isinstance(x, RaggedTensor) else np.asarray(to_array(x))])
-        elif isinstance(x, RaggedTensor):
-            cols.append([_leaf(x[i]) for i in range(x.nrows())])
+            cols.append([x if isinstance(x, (RaggedTensor, SparseTensor)) else np.asarray(to_array(x))])
+        elif isinstance(x, (RaggedTensor, SparseTensor)):
+            cols.append(_rows(x))
         else:
             a = np.asarray(to_array(x))
             if a.ndim == 0:
@@ -455,6 +466,9 @@ class _Batch(_Unary):
             if any(isinstance(a, Dataset) for a in col):
                 raise TypeError("batch: cannot batch elements that are datasets (from window); use "
                                 "flat_map(lambda w: w.batch(size)) instead")
+            if any(isinstance(a, SparseTensor) for a in col):
+                cols.append(stack_sparse(col))
+                continue
             if ragged or any(isinstance(a, (RaggedTensor, RaggedRow)) for a in col):
                 cols.append(stack_rows(col))  # rows of any length: a RaggedTensor
                 continue
@@ -574,15 +588,15 @@ class _Unbatch(_Unary):
     def _elements(self) -> Iterator:
         for e in self._parent._elements():
             flat = _flatten(e)
-            if any(not isinstance(a, RaggedTensor) and a.ndim == 0 for a in flat):
+            if any(not isinstance(a, (RaggedTensor, SparseTensor)) and a.ndim == 0 for a in flat):
                 raise ValueError("unbatch: cannot unbatch an element with scalar components; every component "
                                  "needs a first dimension")
-            if any(isinstance(a, RaggedTensor) for a in flat):
-                sizes = {a.nrows() if isinstance(a, RaggedTensor) else a.shape[0] for a in flat}
+            if any(isinstance(a, (RaggedTensor, SparseTensor)) for a in flat):
+                flat = [_rows(a) if isinstance(a, (RaggedTensor, SparseTensor)) else a for a in flat]
+                sizes = {len(a) for a in flat}
                 if len(sizes) != 1:
                     raise ValueError(f"unbatch: the components have different first dimensions {sorted(sizes)}")
                 n = sizes.pop()
-                flat = [[_leaf(a[i]) for i in range(n)] if isinstance(a, RaggedTensor) else a for a in flat]
             else:
                 n = first_dimension(flat, "unbatch")
             for i in range(n):

@@ -210,4 +210,62 @@ def _new(indices: np.ndarray, values: Tensor, dense_shape: Any) -> SparseTensor:
     return st
 
 
-__all__ = ["SparseTensor"]
+class SparseTensorSpec:
+    """The type of a SparseTensor, as ``tf.SparseTensorSpec``: its dense shape (``None`` where
+    it varies) and dtype.
+
+    >>> import gradtape as gt
+    >>> gt.SparseTensorSpec([None, 3], gt.int32)
+    SparseTensorSpec(TensorShape([None, 3]), gt.int32)
+    """
+
+    def __init__(self, shape=None, dtype=np.float32):
+        from ._engine.tensor import as_dtype
+        self.shape = TensorShape(shape) if shape is not None else None
+        self.dtype = as_dtype(dtype)
+
+    @classmethod
+    def from_value(cls, value: SparseTensor) -> SparseTensorSpec:
+        return cls(list(value.shape), value.dtype)
+
+    def is_compatible_with(self, value) -> bool:
+        return (isinstance(value, SparseTensor) and value.dtype == self.dtype
+                and (self.shape is None or self.shape.is_compatible_with(value.shape)))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, SparseTensorSpec) and (self.shape, self.dtype) == (other.shape, other.dtype)
+
+    def __hash__(self) -> int:
+        return hash((tuple(self.shape) if self.shape is not None else None, self.dtype))
+
+    def __repr__(self) -> str:
+        shape = "None" if self.shape is None else f"TensorShape({list(self.shape)})"
+        return f"SparseTensorSpec({shape}, gt.{self.dtype.name})"
+
+
+def stack_sparse(items: list) -> SparseTensor:
+    """SparseTensors of one rank stacked along a new first axis (each dimension as large as
+    the largest), as ``tf.data``'s ``batch`` does."""
+    from .ops.array import concat
+    ranks = {len(st.shape) for st in items}
+    if len(ranks) != 1:
+        raise ValueError(f"batch: cannot batch SparseTensors of different ranks {sorted(ranks)}")
+    shape = [len(items)] + [int(max(st._dense_shape[d] for st in items)) for d in range(ranks.pop())]
+    idx = np.concatenate([np.concatenate([np.full((len(st._indices), 1), b, np.int64), st._indices], axis=1)
+                          for b, st in enumerate(items)])
+    return _new(idx, concat([st.values for st in items], axis=0), shape)
+
+
+def sparse_rows(st: SparseTensor) -> list:
+    """The rows of ``st`` along its first axis, each a SparseTensor of one rank less."""
+    if len(st.shape) < 2:
+        raise ValueError("unbatch: a SparseTensor needs two or more dimensions to be split into rows")
+    rows = []
+    for i in range(int(st._dense_shape[0])):
+        pick = np.nonzero(st._indices[:, 0] == i)[0]
+        rows.append(_new(st._indices[pick, 1:], st.values[pick] if len(pick) != len(st._indices)
+                         else st.values, st._dense_shape[1:]))
+    return rows
+
+
+__all__ = ["SparseTensor", "SparseTensorSpec"]

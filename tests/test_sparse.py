@@ -263,3 +263,39 @@ def test_no_gradient_to_indices_or_integer_outputs():
         st = SP([[0, 1], [1, 0], [1, 2]], v, [3, 3])
         y = gt.reduce_sum(gt.cast(st.indices, gt.float32)) + 0.0 * gt.reduce_sum(st.values)
     assert np.asarray(tape.gradient(y, v)).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_datasets_carry_sparse_tensors_as_tensorflow():
+    # TensorFlow 2.21's element specs and elements for the same pipelines
+    ds = gt.data.Dataset.from_tensor_slices([[1, 0, 2], [0, 0, 3], [4, 0, 0]]).map(gt.sparse.from_dense)
+    assert repr(ds.element_spec) == "SparseTensorSpec(TensorShape([3]), gt.int32)"
+    assert [a.tolist() for a in ds.as_numpy_iterator()] == [[1, 0, 2], [0, 0, 3], [4, 0, 0]]  # dense, as TF
+    batched = ds.batch(2)
+    assert repr(batched.element_spec) == "SparseTensorSpec(TensorShape([None, 3]), gt.int32)"
+    parts = [(e.indices.numpy().tolist(), e.values.numpy().tolist(), e.dense_shape.numpy().tolist())
+             for e in batched]
+    assert parts == [([[0, 0], [0, 2], [1, 2]], [1, 2, 3], [2, 3]), ([[0, 0]], [4], [1, 3])]
+    rows = batched.unbatch()
+    assert rows.element_spec == ds.element_spec
+    assert [(e.indices.numpy().tolist(), e.dense_shape.numpy().tolist()) for e in rows] == [
+        ([[0], [2]], [3]), ([[2]], [3]), ([[0]], [3])]
+    sliced = gt.data.Dataset.from_tensor_slices(gt.sparse.from_dense([[1, 0], [0, 2]]))
+    assert repr(sliced.element_spec) == "SparseTensorSpec(TensorShape([2]), gt.int32)"
+    assert [(e.indices.numpy().tolist(), e.values.numpy().tolist()) for e in sliced] == [([[0]], [1]), ([[1]], [2])]
+    grown = gt.data.Dataset.from_tensor_slices(gt.ragged.constant([[1, 2], [3]])).map(gt.sparse.from_dense).batch(2)
+    (e,) = list(grown)  # each dimension as large as the largest element's
+    assert e.indices.numpy().tolist() == [[0, 0], [0, 1], [1, 0]] and e.dense_shape.numpy().tolist() == [2, 2]
+
+
+def test_var_len_features_batch_as_sparse_tensors(tmp_path):
+    path = str(tmp_path / "ex.tfrecord")
+    with gt.io.TFRecordWriter(path) as w:
+        for ids in ([3, 1], [], [7, 8, 9]):
+            ex = gt.train.Example(features=gt.train.Features(feature={
+                "ids": gt.train.Feature(int64_list=gt.train.Int64List(value=ids))}))
+            w.write(ex.SerializeToString())
+    spec = {"ids": gt.io.VarLenFeature(gt.int64)}
+    ds = gt.data.TFRecordDataset(path).map(lambda s: gt.io.parse_single_example(s, spec)["ids"]).batch(3)
+    (batch,) = list(ds)
+    assert isinstance(batch, gt.SparseTensor) and batch.dense_shape.numpy().tolist() == [3, 3]
+    np.testing.assert_array_equal(gt.sparse.to_dense(batch).numpy(), [[3, 1, 0], [0, 0, 0], [7, 8, 9]])
