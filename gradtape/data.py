@@ -83,7 +83,8 @@ class RaggedRow(np.ndarray):
 
 
 def _leaf_array(x):
-    """A leaf as stored inside a pipeline: a NumPy array (TensorFlow's dtype rules) or a Dataset."""
+    """A leaf as stored inside a pipeline: a NumPy array (TensorFlow's dtype rules), a Dataset,
+    a RaggedTensor or a SparseTensor."""
     if isinstance(x, (Dataset, RaggedTensor, SparseTensor)):
         return x
     return np.asarray(to_array(x))

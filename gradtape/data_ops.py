@@ -489,6 +489,8 @@ class _RaggedBatch(_Batch):
         lead = self._size if self._drop else None
 
         def batched(spec):
+            if isinstance(spec, SparseTensorSpec):
+                return SparseTensorSpec((lead, *spec.shape), spec.dtype)
             if isinstance(spec, RaggedTensorSpec):
                 return RaggedTensorSpec((lead, *spec.shape), spec.dtype, spec.ragged_rank + 1)
             if not spec.shape:

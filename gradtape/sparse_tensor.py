@@ -247,6 +247,8 @@ def stack_sparse(items: list) -> SparseTensor:
     """SparseTensors of one rank stacked along a new first axis (each dimension as large as
     the largest), as ``tf.data``'s ``batch`` does."""
     from .ops.array import concat
+    if not all(isinstance(st, SparseTensor) for st in items):
+        raise ValueError("batch: cannot batch SparseTensors with dense tensors in one component")
     ranks = {len(st.shape) for st in items}
     if len(ranks) != 1:
         raise ValueError(f"batch: cannot batch SparseTensors of different ranks {sorted(ranks)}")
