@@ -202,17 +202,22 @@ def _pillow_decode(data: bytes, channels: int, op: str) -> np.ndarray:
         raise ImportError(f"{op}: decoding JPEG, GIF and BMP images needs the optional dependency Pillow "
                           "(pip install pillow); PNG needs nothing") from None
     import io as _io
-    with Image.open(_io.BytesIO(data)) as im:
-        mode = {1: "L", 3: "RGB", 4: "RGBA"}.get(channels)
-        if mode is None:
-            mode = {"L": "L", "RGBA": "RGBA", "LA": "RGBA", "P": "RGB"}.get(im.mode, "RGB")
-        arr = np.asarray(im.convert(mode))
+    try:
+        with Image.open(_io.BytesIO(data)) as im:
+            mode = {1: "L", 3: "RGB", 4: "RGBA"}.get(channels)
+            if mode is None:
+                mode = {"L": "L", "RGBA": "RGBA", "LA": "RGBA", "P": "RGB"}.get(im.mode, "RGB")
+            arr = np.asarray(im.convert(mode))
+    except (OSError, SyntaxError, ValueError) as e:  # Pillow's errors for bad or truncated data
+        raise InvalidArgumentError(f"{op}: the contents are not a valid image or are truncated ({e})") from None
     return arr if arr.ndim == 3 else arr[..., None]
 
 
 def decode_jpeg(contents: Any, channels: int = 0, name: str | None = None, **kwargs: Any) -> Tensor:
     """Decode a JPEG to a uint8 ``[height, width, channels]`` tensor, as ``tf.io.decode_jpeg``,
-    with the optional dependency Pillow (its IDCT may differ from TensorFlow's by a level).
+    with the optional dependency Pillow. The pixels are TensorFlow's with
+    ``dct_method="INTEGER_ACCURATE"``; TensorFlow's default (a faster integer DCT) may differ from
+    them by a few levels. ``dct_method`` and the other options are accepted and change nothing.
 
     >>> import gradtape as gt
     >>> gt.io.decode_jpeg  # doctest: +ELLIPSIS
