@@ -3,7 +3,6 @@ TensorFlow 2.21's ``decode_jpeg(..., dct_method="INTEGER_ACCURATE")`` of the sam
 here: a 16x12 RGB gradient saved by Pillow at quality 90."""
 
 import base64
-import io
 
 import numpy as np
 import pytest
