@@ -3,6 +3,7 @@ TensorFlow 2.21's ``decode_jpeg(..., dct_method="INTEGER_ACCURATE")`` of the sam
 here: a 16x12 RGB gradient saved by Pillow at quality 90."""
 
 import base64
+import io
 
 import numpy as np
 import pytest
@@ -76,3 +77,61 @@ def test_a_corrupt_jpeg_raises_a_clear_error():
         gt.io.decode_jpeg(base64.b64decode(JPEG)[:40])
     with pytest.raises(gt.errors.InvalidArgumentError, match="decode_image: the contents are not a valid image"):
         gt.io.decode_image(b"\xff\xd8\xff" + bytes(20))
+
+
+def _gif_and_bmp(tmp_path):
+    frames = [Image.fromarray(np.full((5, 7, 3), c, np.uint8)) for c in (0, 120, 250)]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:])
+    bmp = io.BytesIO()
+    Image.fromarray(np.arange(4 * 6 * 3, dtype=np.uint8).reshape(4, 6, 3)).save(bmp, format="BMP")
+    return buf.getvalue(), bmp.getvalue()
+
+
+def test_the_other_codecs_match_tensorflow(tmp_path):
+    # TensorFlow 2.21's results on the same bytes
+    data = base64.b64decode(JPEG)
+    shape = gt.io.extract_jpeg_shape(data)
+    assert shape.dtype == gt.int32 and shape.numpy().tolist() == [12, 16, 3]
+    assert gt.io.extract_jpeg_shape(data, output_type=gt.int64).dtype == gt.int64
+    gif, bmp = _gif_and_bmp(tmp_path)
+    frames = gt.io.decode_gif(gif)
+    assert frames.shape == (3, 5, 7, 3) and [int(f.mean()) for f in frames.numpy()] == [0, 120, 250]
+    pixels = gt.io.decode_bmp(bmp)
+    assert pixels.shape == (4, 6, 3) and pixels.numpy().ravel()[:8].tolist() == list(range(8))
+    assert int(pixels.numpy().sum()) == 2556
+    crop = gt.io.decode_and_crop_jpeg(data, [2, 3, 4, 5])
+    np.testing.assert_array_equal(crop.numpy(), _tf(TF_RGB, (12, 16, 3))[2:6, 3:8])
+    with pytest.raises(gt.errors.InvalidArgumentError, match="does not fit"):
+        gt.io.decode_and_crop_jpeg(data, [10, 0, 4, 4])
+    import gzip
+    import zlib
+    assert gt.io.decode_compressed([gzip.compress(b"abc"), gzip.compress(b"")], "GZIP").numpy().tolist() == [b"abc", b""]
+    assert gt.io.decode_compressed(zlib.compress(b"xy"), "ZLIB").numpy() == b"xy"
+    with pytest.raises(gt.errors.InvalidArgumentError, match="not valid GZIP"):
+        gt.io.decode_compressed(b"plain", "GZIP")
+    for name in ("b.png", "a.png", "c.txt"):
+        (tmp_path / name).write_bytes(b"")
+    assert gt.io.matching_files(str(tmp_path / "*.png")).numpy().tolist() == [
+        str(tmp_path / "a.png").encode(), str(tmp_path / "b.png").encode()]
+
+
+def test_encode_jpeg_and_the_quality_augmentations():
+    encoded = gt.io.encode_jpeg(np.full((4, 4, 3), 128, np.uint8))
+    assert encoded.dtype == gt.string and encoded.shape == ()
+    assert float(gt.io.decode_jpeg(encoded).numpy().mean()) == 128.0  # TensorFlow's too
+    gray = gt.image.encode_jpeg(np.full((3, 5, 1), 40, np.uint8), quality=100)
+    assert gt.image.decode_jpeg(gray).shape == (3, 5, 1) and gt.io.extract_jpeg_shape(gray).numpy().tolist() == [3, 5, 1]
+    rng = np.random.default_rng(0)
+    smooth = np.repeat(np.repeat(rng.integers(0, 255, (4, 4, 3), dtype=np.uint8), 8, 0), 8, 1)
+    best = gt.io.decode_jpeg(gt.io.encode_jpeg(smooth, quality=100)).numpy().astype(int)
+    worst = gt.io.decode_jpeg(gt.io.encode_jpeg(smooth, quality=5)).numpy().astype(int)
+    assert np.abs(best - smooth).mean() < np.abs(worst - smooth).mean()
+    adjusted = gt.image.adjust_jpeg_quality(np.full((8, 8, 3), 0.5, np.float32), 75)
+    assert adjusted.dtype == gt.float32 and adjusted.shape == (8, 8, 3)
+    assert float(gt.reduce_mean(adjusted)) == pytest.approx(0.49803924560546875)  # TensorFlow's value
+    assert gt.image.random_jpeg_quality(smooth, 10, 90, seed=3).dtype == gt.uint8
+    with pytest.raises(ValueError, match="quality must be in"):
+        gt.io.encode_jpeg(smooth, quality=101)
+    with pytest.raises(ValueError, match="uint8 \\[height, width, channels\\]"):
+        gt.io.encode_jpeg(np.zeros((4, 4), np.uint8))

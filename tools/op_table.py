@@ -46,6 +46,9 @@ NO_GRADIENT = {
     "non_max_suppression", "uniform_candidate_sampler", "log_uniform_candidate_sampler",
     "fixed_unigram_candidate_sampler", "learned_unigram_candidate_sampler", "all_candidate_sampler",
     "to_indicator", "as_string",
+    # image codecs: bytes in or out (and TensorFlow's JPEG quality augmentations have no gradient)
+    "adjust_jpeg_quality", "decode_and_crop_jpeg", "decode_bmp", "decode_gif", "decode_image", "decode_jpeg",
+    "decode_png", "encode_jpeg", "encode_png", "extract_jpeg_shape", "is_jpeg", "random_jpeg_quality",
 }
 SKIP = {"Tensor", "Variable", "IndexedSlices", "GradientTape", "UnconnectedGradients",
         "custom_gradient", "recompute_grad", "Generator", "set_seed",

@@ -17,7 +17,7 @@ from ..errors import InvalidArgumentError, NotFoundError
 from ..summary import _proto
 from . import _png
 
-__all__ = ["decode_image", "decode_jpeg", "decode_png", "decode_raw", "encode_png", "is_jpeg", "parse_tensor",
+__all__ = ["decode_compressed", "decode_png", "decode_raw", "encode_png", "matching_files", "parse_tensor",
            "read_file", "serialize_tensor", "write_file"]
 
 
@@ -185,70 +185,40 @@ def decode_png(contents: Any, channels: int = 0, dtype: Any = np.uint8, name: st
     return wrap(_png.decode(data, int(channels), np.dtype(as_dtype(dtype))))
 
 
-def is_jpeg(contents: Any, name: str | None = None) -> Tensor:
-    """Whether the bytes start like a JPEG file, as ``tf.io.is_jpeg``.
+def decode_compressed(bytes: Any, compression_type: str = "", name: str | None = None) -> Tensor:  # noqa: A002
+    """Decompress each string of ``bytes`` (``"ZLIB"``, ``"GZIP"``, or ``""``: as they are), as
+    ``tf.io.decode_compressed``.
 
-    >>> import gradtape as gt
-    >>> bool(gt.io.is_jpeg(b"\\xff\\xd8\\xff\\xe0"))
-    True
+    >>> import gzip, gradtape as gt
+    >>> gt.io.decode_compressed(gzip.compress(b"abc"), "GZIP").numpy()
+    b'abc'
     """
-    return wrap(np.array(_scalar_bytes(contents, "is_jpeg", "contents")[:3] == b"\xff\xd8\xff"))
+    import zlib
+    kind = (compression_type or "").upper()
+    if kind not in ("", "ZLIB", "GZIP"):
+        raise ValueError(f"decode_compressed: compression_type must be '', 'ZLIB' or 'GZIP', got {compression_type!r}")
+    a = _bytes_array(bytes, "decode_compressed", "bytes")
+    out = np.empty(a.shape, dtype=object)
+    for i, b in np.ndenumerate(a):
+        try:
+            out[i] = b if not kind else zlib.decompress(b, 31 if kind == "GZIP" else 15)
+        except zlib.error as e:
+            raise InvalidArgumentError(f"decode_compressed: element {list(i)} is not valid {kind} data ({e})") from None
+    return wrap(out)
 
 
-def _pillow_decode(data: bytes, channels: int, op: str) -> np.ndarray:
-    try:
-        from PIL import Image
-    except ImportError:
-        raise ImportError(f"{op}: decoding JPEG, GIF and BMP images needs the optional dependency Pillow "
-                          "(pip install pillow); PNG needs nothing") from None
-    import io as _io
-    try:
-        with Image.open(_io.BytesIO(data)) as im:
-            mode = {1: "L", 3: "RGB", 4: "RGBA"}.get(channels)
-            if mode is None:
-                mode = {"L": "L", "RGBA": "RGBA", "LA": "RGBA", "P": "RGB"}.get(im.mode, "RGB")
-            arr = np.asarray(im.convert(mode))
-    except (OSError, SyntaxError, ValueError) as e:  # Pillow's errors for bad or truncated data
-        raise InvalidArgumentError(f"{op}: the contents are not a valid image or are truncated ({e})") from None
-    return arr if arr.ndim == 3 else arr[..., None]
+def matching_files(pattern: Any, name: str | None = None) -> Tensor:
+    """The sorted file names matching a glob ``pattern`` (or each of several), as
+    ``tf.io.matching_files``.
 
-
-def decode_jpeg(contents: Any, channels: int = 0, name: str | None = None, **kwargs: Any) -> Tensor:
-    """Decode a JPEG to a uint8 ``[height, width, channels]`` tensor, as ``tf.io.decode_jpeg``,
-    with the optional dependency Pillow. The pixels are TensorFlow's with
-    ``dct_method="INTEGER_ACCURATE"``; TensorFlow's default (a faster integer DCT) may differ from
-    them by a few levels. ``dct_method`` and the other options are accepted and change nothing.
-
-    >>> import gradtape as gt
-    >>> gt.io.decode_jpeg  # doctest: +ELLIPSIS
-    <function decode_jpeg at ...>
+    >>> import os, tempfile, gradtape as gt
+    >>> d = tempfile.mkdtemp(); _ = [open(os.path.join(d, n), "w").close() for n in ("b.txt", "a.txt")]
+    >>> [os.path.basename(p) for p in gt.io.matching_files(os.path.join(d, "*.txt")).numpy()]
+    [b'a.txt', b'b.txt']
     """
-    return wrap(_pillow_decode(_scalar_bytes(contents, "decode_jpeg", "contents"), int(channels), "decode_jpeg"))
-
-
-def decode_image(contents: Any, channels: int | None = None, dtype: Any = np.uint8, name: str | None = None,
-                 expand_animations: bool = True) -> Tensor:
-    """Decode a PNG (or, with Pillow, a JPEG, GIF or BMP) image, as ``tf.io.decode_image``; a
-    float ``dtype`` scales to ``[0, 1]`` as ``gt.image.convert_image_dtype``.
-
-    >>> import numpy as np, gradtape as gt
-    >>> png = gt.io.encode_png(np.full((1, 1, 1), 255, np.uint8))
-    >>> gt.io.decode_image(png, dtype=gt.float32).numpy().tolist()
-    [[[1.0]]]
-    """
-    data = _scalar_bytes(contents, "decode_image", "contents")
-    want = np.dtype(as_dtype(dtype))
-    ch = int(channels or 0)
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        pixels = _png.decode(data, ch, np.uint16 if want == np.uint16 else np.uint8)
-    elif data[:3] == b"\xff\xd8\xff" or data[:4] in (b"GIF8",) or data[:2] == b"BM":
-        pixels = _pillow_decode(data, ch, "decode_image")
-        if want == np.uint16:
-            pixels = pixels.astype(np.uint16) * 257
-    else:
-        raise InvalidArgumentError("decode_image: Unknown image file format. One of JPEG, PNG, GIF, BMP required.")
-    if want.kind == "f":
-        return wrap((pixels / float(np.iinfo(pixels.dtype).max)).astype(want))
-    if want not in (np.uint8, np.uint16):
-        raise TypeError(f"decode_image: dtype must be uint8, uint16 or a float type, got {want.name}")
-    return wrap(pixels)
+    import glob
+    patterns = _bytes_array(pattern, "matching_files", "pattern").reshape(-1)
+    names = sorted({p for pat in patterns for p in glob.glob(pat.decode("utf-8", "surrogateescape"))})
+    out = np.empty(len(names), dtype=object)
+    out[:] = [n.encode("utf-8", "surrogateescape") for n in names]
+    return wrap(out)
