@@ -246,3 +246,25 @@ def test_to_json_and_model_from_json():
     again = K.models.model_from_json(text)
     assert again.name == "tiny" and again.get_layer("d").units == 2
     assert again.get_config() == model.get_config()
+
+
+def test_unzipped_saves_are_directories_as_keras(tmp_path):
+    # Keras 3.15 writes assets/, config.json, metadata.json and the weights; a Keras-saved
+    # directory loads in gradtape and the reverse (checked with h5py in the peers' environment)
+    inputs = gt.keras.Input((3,), name="x")
+    model = gt.keras.Model(inputs, gt.keras.layers.Dense(2, name="d")(inputs))
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.ones((4, 3), "float32"), np.zeros((4, 2), "float32"), epochs=1, verbose=0)
+    path = tmp_path / "saved"
+    model.save(str(path), zipped=False, weights_format="npz")
+    assert sorted(p.name for p in path.iterdir()) == ["assets", "config.json", "metadata.json", "model.weights.npz"]
+    again = gt.keras.models.load_model(str(path))
+    np.testing.assert_array_equal(again.get_weights()[0], model.get_weights()[0])
+    assert again.compiled and again.optimizer.iterations.numpy() == model.optimizer.iterations.numpy()
+    with pytest.raises(ValueError, match="should not end in `.keras`"):
+        model.save(str(tmp_path / "m.keras"), zipped=False)
+    with pytest.raises(FileExistsError):
+        model.save(str(path), zipped=False, overwrite=False)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="holds no saved model"):
+        gt.keras.models.load_model(str(tmp_path / "empty"))

@@ -42,7 +42,7 @@ def _h5py() -> Any:
     return h5py
 
 
-def _check_path(filepath: Any, what: str) -> str:
+def _check_path(filepath: Any, what: str, zipped: bool = True) -> str:
     if isinstance(filepath, (io.IOBase,)):
         raise TypeError(f"{what}: pass a file path (file objects are not supported)")
     path = os.fspath(filepath)
@@ -50,6 +50,11 @@ def _check_path(filepath: Any, what: str) -> str:
         raise ValueError(f"{what}: the legacy HDF5 (.h5) whole-model format is not supported by "
                          f"gradtape; use a `.keras` path (received filepath={path}). For weights "
                          "only, use model.save_weights().")
+    if not zipped:
+        if path.endswith(".keras"):
+            raise ValueError("When using `zipped=False`, the `filepath` argument should not end in `.keras`. "
+                             f"Received: filepath={path}")
+        return path
     if not path.endswith(".keras"):
         raise ValueError("Invalid filepath extension for saving. Please add a `.keras` extension "
                          f"for the native Keras format. Received: filepath={path}")
@@ -89,6 +94,8 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool |
                weights_format: str | None = None) -> None:
     """Write ``model`` to a ``.keras`` file (see the module's docstring); ``weights_format`` is
     ``"h5"`` (needs h5py), ``"npz"``, or None for h5 when h5py is importable, else npz.
+    ``zipped=False`` writes the same files into a directory (whose name must not end in
+    ``.keras``), as Keras does; ``load_model`` reads both.
 
     >>> import os, tempfile, zipfile, gradtape as gt
     >>> model = gt.keras.Sequential([gt.keras.Input((2,)), gt.keras.layers.Dense(1)])
@@ -98,9 +105,7 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool |
     ['config.json', 'metadata.json', 'model.weights.npz']
     """
     import gradtape
-    path = _check_path(filepath, "save")
-    if zipped is False:
-        raise NotImplementedError("save: only zipped `.keras` files are supported")
+    path = _check_path(filepath, "save", zipped is not False)
     if not overwrite and os.path.exists(path):
         raise FileExistsError(f"save: {path} exists and overwrite=False")
     h5py = _h5py()
@@ -121,6 +126,15 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool |
         name, data = _H5, _h5_bytes(h5py, entries)
     else:
         name, data = _NPZ, _npz_bytes(entries)
+    if zipped is False:
+        os.makedirs(os.path.join(path, "assets"), exist_ok=True)
+        for entry, content in ((_METADATA, metadata), (_CONFIG, config), (name, data)):
+            with open(os.path.join(path, entry), "wb") as f:
+                f.write(content.encode("utf-8") if isinstance(content, str) else content)
+        for stale in {_H5, _NPZ} - {name}:  # an earlier save in the other weights format
+            if os.path.exists(os.path.join(path, stale)):
+                os.remove(os.path.join(path, stale))
+        return
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=folder, suffix=".keras.tmp")
     try:
@@ -135,10 +149,24 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool |
         raise
 
 
+class _Folder:
+    """An unzipped model (``save(..., zipped=False)``) read like its zip archive."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def namelist(self) -> list:
+        return sorted(os.listdir(self.path))
+
+    def read(self, name: str) -> bytes:
+        with open(os.path.join(self.path, name), "rb") as f:
+            return f.read()
+
+
 class _Store:
     """The arrays of a ``model.weights.h5`` or ``.npz``, by saveable path."""
 
-    def __init__(self, zf: zipfile.ZipFile):
+    def __init__(self, zf: Any):
         names = zf.namelist()
         self.groups: dict[str, dict[str, np.ndarray]] = {}
         if _H5 in names:
@@ -207,17 +235,27 @@ def load_model(filepath: Any, custom_objects: dict | None = None, compile: bool 
     if path.endswith((".h5", ".hdf5")):
         raise ValueError(f"load_model: the legacy HDF5 (.h5) whole-model format is not supported "
                          f"by gradtape; save the model as `.keras` (received filepath={path})")
-    if not zipfile.is_zipfile(path):
+    if os.path.isdir(path):
+        if not os.path.exists(os.path.join(path, _CONFIG)):
+            raise ValueError(f"load_model: the directory {path} holds no saved model ({_CONFIG} is missing)")
+        model, store = _read_model(_Folder(path), compile, custom_objects, safe_mode)
+    elif not zipfile.is_zipfile(path):
         raise ValueError(f"File format not supported: filepath={path}. gradtape reads `.keras` "
-                         "zip archives only.")
-    with zipfile.ZipFile(path, "r") as zf:
-        config = json.loads(zf.read(_CONFIG).decode("utf-8"))
-        if not compile:
-            config.pop("compile_config", None)
-        model = deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
-        store = _Store(zf)
+                         "zip archives and the directories of save(..., zipped=False).")
+    else:
+        with zipfile.ZipFile(path, "r") as zf:
+            model, store = _read_model(zf, compile, custom_objects, safe_mode)
     _assign_weights(model, store, load_optimizer=compile)
     return model
+
+
+def _read_model(archive: Any, compile: bool, custom_objects: Any, safe_mode: bool) -> tuple:
+    """(the model built from the archive's config, the store of its weights)."""
+    config = json.loads(archive.read(_CONFIG).decode("utf-8"))
+    if not compile:
+        config.pop("compile_config", None)
+    model = deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
+    return model, _Store(archive)
 
 
 def model_from_json(json_string: str, custom_objects: dict | None = None) -> Any:
