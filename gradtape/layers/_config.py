@@ -312,6 +312,9 @@ def build_from_config(layer: Any, config: dict | None) -> None:
     else:
         return
     from .base import Layer
+    if getattr(layer, "_takes_strings", False):  # no weights; a call on zeros would not be text
+        layer.built = True
+        return
     if type(layer).build is Layer.build:
         # no build of its own (a subclassed model, a layer that makes its weights in call):
         # one call on zeros of the shape creates the weights, as Keras's default build

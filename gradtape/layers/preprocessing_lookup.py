@@ -369,6 +369,8 @@ class StringLookup(_IndexLookup):
     array(['b', '[UNK]'], dtype=object)
     """
 
+    _takes_strings = True  # built without a call (its input is text)
+
     def __init__(self, max_tokens: int | None = None, num_oov_indices: int = 1, mask_token: str | None = None,
                  oov_token: str = "[UNK]", vocabulary: Any = None, idf_weights: Any = None, invert: bool = False,
                  output_mode: str = "int", pad_to_max_tokens: bool = False, sparse: bool = False,

@@ -70,6 +70,8 @@ class TextVectorization(Layer):
     array([[0, 2, 1]])
     """
 
+    _takes_strings = True  # built without a call (its input is text)
+
     def __init__(self, max_tokens: int | None = None, standardize: str | Callable | None = "lower_and_strip_punctuation",
                  split: str | Callable | None = "whitespace", ngrams: int | tuple | None = None,
                  output_mode: str = "int", output_sequence_length: int | None = None, pad_to_max_tokens: bool = False,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import nest
+from ..._engine.tensor import _dtype_name
 from .serialization import deserialize_keras_object, serialize_keras_object
 
 __all__ = ["functional_config", "functional_from_config", "sequential_config", "sequential_from_config",
@@ -21,7 +22,7 @@ __all__ = ["functional_config", "functional_from_config", "sequential_config", "
 
 def input_layer_config(layer: Any) -> dict:
     """Keras's ``InputLayer.get_config()``."""
-    return {"batch_shape": list(layer.batch_shape), "dtype": layer.dtype.name, "sparse": False,
+    return {"batch_shape": list(layer.batch_shape), "dtype": _dtype_name(layer.dtype), "sparse": False,
             "ragged": False, "name": layer.name, "optional": False}
 
 
@@ -92,7 +93,7 @@ def functional_config(model: Any) -> dict:
     def arg(value: Any) -> Any:
         if isinstance(value, KerasTensor):
             return {"class_name": "__keras_tensor__", "config": {
-                "shape": list(value.shape), "dtype": value.dtype.name, "keras_history": history(value)}}
+                "shape": list(value.shape), "dtype": _dtype_name(value.dtype), "keras_history": history(value)}}
         if isinstance(value, (list, tuple)):
             return [arg(v) for v in value]
         if isinstance(value, dict):

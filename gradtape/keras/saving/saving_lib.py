@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .serialization import deserialize_keras_object, serialize_keras_object
-from .weights_layout import load_optimizer_variables, optimizer_variables, saveables
+from .weights_layout import load_optimizer_variables, optimizer_variables, saveables, vocabulary_assets
 
 __all__ = ["save_model", "load_model", "model_from_json"]
 
@@ -126,9 +126,11 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool |
         name, data = _H5, _h5_bytes(h5py, entries)
     else:
         name, data = _NPZ, _npz_bytes(entries)
+    assets = _vocabulary_files(model)
     if zipped is False:
         os.makedirs(os.path.join(path, "assets"), exist_ok=True)
-        for entry, content in ((_METADATA, metadata), (_CONFIG, config), (name, data)):
+        for entry, content in ((_METADATA, metadata), (_CONFIG, config), (name, data), *assets):
+            os.makedirs(os.path.dirname(os.path.join(path, entry)), exist_ok=True)
             with open(os.path.join(path, entry), "wb") as f:
                 f.write(content.encode("utf-8") if isinstance(content, str) else content)
         for stale in {_H5, _NPZ} - {name}:  # an earlier save in the other weights format
@@ -142,11 +144,37 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool |
             zf.writestr(_METADATA, metadata)
             zf.writestr(_CONFIG, config)
             zf.writestr(name, data)
+            for entry, content in assets:
+                zf.writestr(entry, content)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def _vocabulary_files(model: Any) -> list[tuple[str, str]]:
+    """Keras's vocabulary assets: one token a line, special tokens first."""
+    return [(f"assets/{folder}/vocabulary.txt" if folder else "assets/vocabulary.txt",
+             "\n".join(str(token) for token in layer.get_vocabulary()))
+            for folder, layer in vocabulary_assets(model)]
+
+
+def _load_vocabularies(model: Any, archive: Any, config: dict) -> None:
+    """Give the lookup layers whose vocabulary was adapted (not in their config) the saved one."""
+    names = set(archive.namelist()) if not isinstance(archive, _Folder) else None
+    for folder, layer in vocabulary_assets(model):
+        if folder.endswith("_lookup_layer"):
+            continue  # the text vectorization layer sets its lookup layer's
+        entry = f"assets/{folder}/vocabulary.txt" if folder else "assets/vocabulary.txt"
+        present = entry in names if names is not None else os.path.exists(os.path.join(archive.path, entry))
+        lookup = getattr(layer, "_lookup_layer", layer)
+        if not present or lookup._has_input_vocabulary or lookup.output_mode == "tf_idf":
+            continue  # a vocabulary in the config, or IDF weights that are not an asset
+        tokens = archive.read(entry).decode("utf-8").split("\n")
+        if not lookup._string_keys:
+            tokens = [int(t) for t in tokens]
+        layer.set_vocabulary(tokens)
 
 
 class _Folder:
@@ -255,6 +283,7 @@ def _read_model(archive: Any, compile: bool, custom_objects: Any, safe_mode: boo
     if not compile:
         config.pop("compile_config", None)
     model = deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
+    _load_vocabularies(model, archive, config)
     return model, _Store(archive)
 
 

@@ -57,7 +57,23 @@ def saveables(model: Any) -> list[tuple[str, str, list]]:
     """``(path, name, variables)`` for every saveable object of ``model``, Keras's layout."""
     out: list = []
     _visit(model, "", out, set())
-    return out
+    return [entry[:3] for entry in out]
+
+
+def vocabulary_assets(model: Any) -> list[tuple[str, Any]]:
+    """``(asset folder, layer)`` for each lookup or text vectorization layer of ``model``: Keras
+    writes their vocabularies as ``assets/<path>/vocabulary.txt`` (a text vectorization layer's
+    lookup sublayer under ``<path>/_lookup_layer`` too)."""
+    out: list = []
+    _visit(model, "", out, set())
+    found = []
+    for entry in out:
+        layer = entry[3] if len(entry) > 3 else None
+        if layer is not None and hasattr(layer, "get_vocabulary") and hasattr(layer, "set_vocabulary"):
+            found.append((entry[0], layer))
+            if hasattr(layer, "_lookup_layer"):
+                found.append((_join(entry[0], "_lookup_layer"), layer._lookup_layer))
+    return found
 
 
 def _container(items: list, path: str, out: list, seen: set) -> None:
@@ -121,7 +137,7 @@ def _visit(obj: Any, path: str, out: list, seen: set) -> None:
             out.append((_join(path, attr), name, weights[i * per:(i + 1) * per]))
         return
     if _is_builtin(obj) and type(obj).__module__.startswith("gradtape.layers"):
-        out.append((path, obj.name, list(obj.weights)))
+        out.append((path, obj.name, list(obj.weights), obj))  # the layer: for its assets
         return
     # a layer or model defined outside gradtape: its own variables, then its sublayers by
     # attribute name (private attributes last), as Keras's _walk_saveable
