@@ -299,3 +299,14 @@ def test_adapted_vocabularies_are_saved_as_keras_assets(tmp_path):
     int_model.save(int_path, weights_format="npz")
     restored = gt.keras.models.load_model(int_path)
     np.testing.assert_array_equal(restored(np.array([[20], [7], [10]])).numpy(), [[1], [0], [3]])
+
+
+def test_a_vocabulary_in_the_config_writes_no_asset(tmp_path):
+    inputs = gt.keras.Input((1,), dtype="string")
+    model = gt.keras.Model(inputs, gt.keras.layers.StringLookup(vocabulary=["x", "y"])(inputs))
+    path = str(tmp_path / "lookup.keras")
+    model.save(path, weights_format="npz")
+    with zipfile.ZipFile(path) as zf:
+        assert not [n for n in zf.namelist() if n.startswith("assets/")]  # as Keras: it is in the config
+    again = gt.keras.models.load_model(path)
+    np.testing.assert_array_equal(again(np.array([["y"], ["z"]])).numpy(), [[2], [0]])

@@ -154,10 +154,12 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool |
 
 
 def _vocabulary_files(model: Any) -> list[tuple[str, str]]:
-    """Keras's vocabulary assets: one token a line, special tokens first."""
+    """Keras's vocabulary assets: one token a line, special tokens first; none for a layer
+    whose vocabulary is in its config (as Keras)."""
     return [(f"assets/{folder}/vocabulary.txt" if folder else "assets/vocabulary.txt",
              "\n".join(str(token) for token in layer.get_vocabulary()))
-            for folder, layer in vocabulary_assets(model)]
+            for folder, layer in vocabulary_assets(model)
+            if not getattr(layer, "_lookup_layer", layer)._has_input_vocabulary]
 
 
 def _load_vocabularies(model: Any, archive: Any, config: dict) -> None:
@@ -171,7 +173,9 @@ def _load_vocabularies(model: Any, archive: Any, config: dict) -> None:
         lookup = getattr(layer, "_lookup_layer", layer)
         if not present or lookup._has_input_vocabulary or lookup.output_mode == "tf_idf":
             continue  # a vocabulary in the config, or IDF weights that are not an asset
-        tokens = archive.read(entry).decode("utf-8").split("\n")
+        tokens = archive.read(entry).decode("utf-8").splitlines()  # as Keras reads them
+        while tokens and tokens[-1] == "":
+            tokens.pop()
         if not lookup._string_keys:
             tokens = [int(t) for t in tokens]
         layer.set_vocabulary(tokens)
