@@ -61,9 +61,9 @@ def decode_jpeg(contents: Any, channels: int = 0, name: str | None = None, **kwa
     ``dct_method="INTEGER_ACCURATE"``; TensorFlow's default (a faster integer DCT) may differ from
     them by a few levels. ``dct_method`` and the other options are accepted and change nothing.
 
-    >>> import gradtape as gt
-    >>> gt.io.decode_jpeg  # doctest: +ELLIPSIS
-    <function decode_jpeg at ...>
+    >>> import numpy as np, gradtape as gt
+    >>> gt.io.decode_jpeg(gt.io.encode_jpeg(np.zeros((2, 3, 3), np.uint8))).shape
+    (2, 3, 3)
     """
     return wrap(_pillow_decode(_scalar_bytes(contents, "decode_jpeg", "contents"), int(channels), "decode_jpeg"))
 
@@ -134,9 +134,11 @@ def encode_jpeg(image: Any, format: str = "", quality: int = 95, progressive: bo
 def decode_gif(contents: Any, name: str | None = None) -> Tensor:
     """Decode a GIF to a uint8 ``[frames, height, width, 3]`` tensor, as ``tf.io.decode_gif``.
 
-    >>> import gradtape as gt
-    >>> gt.io.decode_gif  # doctest: +ELLIPSIS
-    <function decode_gif at ...>
+    >>> import io, numpy as np, gradtape as gt
+    >>> from PIL import Image
+    >>> buf = io.BytesIO(); Image.fromarray(np.zeros((2, 3, 3), np.uint8)).save(buf, "GIF")
+    >>> gt.io.decode_gif(buf.getvalue()).shape
+    (1, 2, 3, 3)
     """
     data = _scalar_bytes(contents, "decode_gif", "contents")
     if data[:4] != b"GIF8":
@@ -156,9 +158,11 @@ def decode_gif(contents: Any, name: str | None = None) -> Tensor:
 def decode_bmp(contents: Any, channels: int = 0, name: str | None = None) -> Tensor:
     """Decode a BMP to a uint8 ``[height, width, channels]`` tensor, as ``tf.io.decode_bmp``.
 
-    >>> import gradtape as gt
-    >>> gt.io.decode_bmp  # doctest: +ELLIPSIS
-    <function decode_bmp at ...>
+    >>> import io, numpy as np, gradtape as gt
+    >>> from PIL import Image
+    >>> buf = io.BytesIO(); Image.fromarray(np.zeros((2, 3, 3), np.uint8)).save(buf, "BMP")
+    >>> gt.io.decode_bmp(buf.getvalue()).shape
+    (2, 3, 3)
     """
     data = _scalar_bytes(contents, "decode_bmp", "contents")
     if data[:2] != b"BM":
