@@ -65,7 +65,12 @@ class RaggedTensor:
     @classmethod
     def from_row_splits(cls, values, row_splits, name=None, validate: bool = True) -> RaggedTensor:
         """Row ``i`` is ``values[row_splits[i]:row_splits[i + 1]]``; ``row_splits`` starts at 0,
-        never decreases and ends at the number of values."""
+        never decreases and ends at the number of values.
+
+        >>> import gradtape as gt
+        >>> gt.RaggedTensor.from_row_splits([1, 2, 3], [0, 2, 2, 3]).to_list()
+        [[1, 2], [], [3]]
+        """
         if not isinstance(values, RaggedTensor):
             values = values if isinstance(values, Tensor) else wrap(to_array(values))
             if len(values.shape) == 0:
@@ -80,7 +85,12 @@ class RaggedTensor:
 
     @classmethod
     def from_row_lengths(cls, values, row_lengths, name=None, validate: bool = True) -> RaggedTensor:
-        """Rows of the given lengths, in order (they must add up to the number of values)."""
+        """Rows of the given lengths, in order (they must add up to the number of values).
+
+        >>> import gradtape as gt
+        >>> gt.RaggedTensor.from_row_lengths([1, 2, 3], [1, 2]).to_list()
+        [[1], [2, 3]]
+        """
         lengths = _index_array(row_lengths, "row_lengths", "RaggedTensor.from_row_lengths")
         if validate and np.any(lengths < 0):
             raise ValueError(f"RaggedTensor.from_row_lengths: row_lengths must not be negative, got {lengths.tolist()[:10]}")
@@ -98,7 +108,12 @@ class RaggedTensor:
 
     @classmethod
     def from_value_rowids(cls, values, value_rowids, nrows=None, name=None, validate: bool = True) -> RaggedTensor:
-        """Value ``j`` belongs to row ``value_rowids[j]`` (sorted); ``nrows`` adds empty rows at the end."""
+        """Value ``j`` belongs to row ``value_rowids[j]`` (sorted); ``nrows`` adds empty rows at the end.
+
+        >>> import gradtape as gt
+        >>> gt.RaggedTensor.from_value_rowids([1, 2, 3], [0, 0, 2], nrows=4).to_list()
+        [[1, 2], [], [3], []]
+        """
         ids = _index_array(value_rowids, "value_rowids", "RaggedTensor.from_value_rowids")
         if validate and (np.any(np.diff(ids) < 0) or (ids.size and ids[0] < 0)):
             raise ValueError("RaggedTensor.from_value_rowids: value_rowids must be sorted and not negative")
@@ -138,7 +153,12 @@ class RaggedTensor:
     @classmethod
     def from_tensor(cls, tensor, lengths=None, padding=None, ragged_rank: int = 1, name=None) -> RaggedTensor:
         """The rows of a dense tensor (axis 1 becomes ragged), cut at ``lengths`` or before a
-        trailing run of ``padding`` values; both None: every row whole."""
+        trailing run of ``padding`` values; both None: every row whole.
+
+        >>> import gradtape as gt
+        >>> gt.RaggedTensor.from_tensor([[1, 2, 0], [3, 0, 0]], padding=0).to_list()
+        [[1, 2], [3]]
+        """
         t = tensor if isinstance(tensor, Tensor) else wrap(to_array(tensor))
         if len(t.shape) < 2:
             raise ValueError(f"RaggedTensor.from_tensor: the tensor must have rank 2 or more, got shape {t.shape}")
@@ -233,7 +253,13 @@ class RaggedTensor:
     def to_tensor(self, default_value=None, name=None, shape=None) -> Tensor:
         """A dense tensor: each row padded with ``default_value`` (0, or "" for strings) to
         the longest row, or cut and padded to ``shape`` (None entries: the natural size).
-        Differentiable with respect to the values."""
+        Differentiable with respect to the values.
+
+        >>> import gradtape as gt
+        >>> gt.ragged.constant([[1, 2], [3]]).to_tensor(default_value=-1).numpy()
+        array([[ 1,  2],
+               [ 3, -1]], dtype=int32)
+        """
         from .ops.array import reshape
         from .ops.scatter import scatter_nd
         inner = self._values.to_tensor(default_value) if isinstance(self._values, RaggedTensor) else self._values
@@ -269,7 +295,12 @@ class RaggedTensor:
         return reshape(dense, (n, width) + rest)
 
     def to_list(self) -> list:
-        """The rows as nested Python lists."""
+        """The rows as nested Python lists.
+
+        >>> import gradtape as gt
+        >>> gt.ragged.constant([["a"], []]).to_list()
+        [['a'], []]
+        """
         v = self._values
         inner = v.to_list() if isinstance(v, RaggedTensor) else np.asarray(v._value).tolist()
         s = self._row_splits

@@ -54,7 +54,8 @@ class TextVectorization(Layer):
     (default), "character", None (each string is one token) or a callable (a 1-D string tensor
     in, one list of tokens per string out). ``ngrams``: None, an int ``n`` (1- to n-grams) or a
     tuple of widths. ``output_mode``: "int" (ids, 0 is padding and 1 "[UNK]", padded to the
-    longest string or cut/padded to ``output_sequence_length``), "multi_hot", "count",
+    longest string or cut/padded to ``output_sequence_length``; with ``ragged=True`` a
+    ``gt.RaggedTensor`` of the ids, cut but not padded), "multi_hot", "count",
     "tf_idf" (or "one_hot" with ``split=None``). Ids and the integer encodings are int64,
     "tf_idf" is float32, as Keras's eager outputs.
 
