@@ -46,6 +46,22 @@ def _plain_dtype(layer: Any, config: dict) -> None:
 
 def _vocabulary_size(layer: Any, config: dict) -> None:
     config["vocabulary_size"] = int(layer.vocabulary_size())
+    _adapted_tf_idf(layer, config)
+
+
+def _adapted_tf_idf(layer: Any, config: dict) -> None:
+    """An adapted "tf_idf" layer keeps its vocabulary and IDF weights in its config, so that a
+    saved model rebuilds with them (a valid Keras config too; Keras itself writes them as an
+    asset and a variable, which a model's graph cannot wait for here)."""
+    lookup = getattr(layer, "_lookup_layer", layer)
+    if lookup.output_mode != "tf_idf" or lookup._has_input_vocabulary or lookup.idf_weights is None:
+        return
+    tokens = layer.get_vocabulary(include_special_tokens=False)
+    if not tokens:
+        return
+    special = len(layer.get_vocabulary()) - len(tokens)
+    config["vocabulary"] = [t.item() if hasattr(t, "item") else t for t in tokens]
+    config["idf_weights"] = [float(w) for w in lookup.idf_weights.numpy()[special:]]
 
 
 def _string_lookup(layer: Any, config: dict) -> None:

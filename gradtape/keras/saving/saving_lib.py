@@ -61,9 +61,22 @@ def _check_path(filepath: Any, what: str, zipped: bool = True) -> str:
     return path
 
 
-def _weight_entries(model: Any) -> list[tuple[str, str, list]]:
-    """``(path, name, arrays)`` for the model's saveables and the optimizer."""
-    entries = [(path, name, [v.numpy() for v in variables]) for path, name, variables in saveables(model)]
+def _weight_entries(model: Any) -> list[tuple[str, str, Any]]:
+    """``(path, name, arrays)`` for the model's saveables and the optimizer; ``arrays`` is a
+    list (stored as ``vars/0``, ``vars/1``, ...) or a dict of named arrays (a "tf_idf" lookup
+    layer's ``vars/idf_weights``, as Keras stores it)."""
+    named = {}
+    for folder, layer in vocabulary_assets(model):
+        lookup = getattr(layer, "_lookup_layer", layer)
+        if lookup.output_mode == "tf_idf" and lookup.idf_weights is not None:
+            named[folder] = (layer.name, {"idf_weights": lookup.idf_weights.numpy()})
+    entries = []
+    for path, name, variables in saveables(model):
+        arrays = [v.numpy() for v in variables]
+        if path in named and not arrays:
+            arrays = named.pop(path)[1]
+        entries.append((path, name, arrays))
+    entries += [(folder, name, arrays) for folder, (name, arrays) in named.items()]
     if getattr(model, "compiled", False) and model.optimizer is not None:
         entries.append(("optimizer", model.optimizer.name, optimizer_variables(model)))
     return entries
@@ -75,16 +88,16 @@ def _h5_bytes(h5py: Any, entries: list) -> bytes:
         for path, name, arrays in entries:
             group = f.create_group(f"{path}/vars" if path else "vars")
             group.attrs["name"] = name
-            for i, a in enumerate(arrays):
-                group[str(i)] = np.asarray(a)
+            for key, a in (arrays.items() if isinstance(arrays, dict) else enumerate(arrays)):
+                group[str(key)] = np.asarray(a)
     return buffer.getvalue()
 
 
 def _npz_bytes(entries: list) -> bytes:
     flat = {}
     for path, _, arrays in entries:
-        for i, a in enumerate(arrays):
-            flat[f"{path}/vars/{i}" if path else f"vars/{i}"] = np.asarray(a)
+        for key, a in (arrays.items() if isinstance(arrays, dict) else enumerate(arrays)):
+            flat[f"{path}/vars/{key}" if path else f"vars/{key}"] = np.asarray(a)
     buffer = io.BytesIO()
     np.savez(buffer, **flat)
     return buffer.getvalue()
@@ -221,8 +234,11 @@ class _Store:
             raise ValueError("The .keras file has no weights (model.weights.h5 or model.weights.npz)")
 
     def arrays(self, path: str) -> list:
+        """The numbered arrays of ``path`` (named ones, such as Keras's ``idf_weights``, are
+        not variables of the layer)."""
         group = self.groups.get(path, {})
-        return [np.asarray(group[str(i)]) for i in range(len(group))]
+        count = sum(1 for key in group if key.isdigit())
+        return [np.asarray(group[str(i)]) for i in range(count)]
 
 
 def _assign_weights(model: Any, store: _Store, load_optimizer: bool) -> None:
@@ -281,9 +297,33 @@ def load_model(filepath: Any, custom_objects: dict | None = None, compile: bool 
     return model
 
 
+def _adapted_tf_idf_layers(config: Any) -> list:
+    """The names of "tf_idf" lookup layers in ``config`` whose vocabulary is not in it."""
+    found = []
+    if isinstance(config, dict):
+        inner = config.get("config")
+        if (config.get("class_name") in ("TextVectorization", "StringLookup", "IntegerLookup")
+                and isinstance(inner, dict) and inner.get("output_mode") == "tf_idf"
+                and inner.get("vocabulary") is None):
+            found.append(inner.get("name"))
+        for value in config.values():
+            found += _adapted_tf_idf_layers(value)
+    elif isinstance(config, list):
+        for value in config:
+            found += _adapted_tf_idf_layers(value)
+    return found
+
+
 def _read_model(archive: Any, compile: bool, custom_objects: Any, safe_mode: bool) -> tuple:
     """(the model built from the archive's config, the store of its weights)."""
     config = json.loads(archive.read(_CONFIG).decode("utf-8"))
+    tf_idf = [n for n in _adapted_tf_idf_layers(config) if n]
+    if tf_idf and any(name.startswith("assets/") for name in archive.namelist()):
+        raise NotImplementedError(
+            f"load_model: the 'tf_idf' layer(s) {tf_idf} keep their vocabulary in the file's assets, as Keras "
+            "writes them; gradtape builds a model's graph before it reads assets and cannot restore them. "
+            "Save the model from gradtape (which puts the vocabulary and IDF weights in the config), or "
+            "rebuild the layer with vocabulary= and idf_weights=.")
     if not compile:
         config.pop("compile_config", None)
     model = deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
