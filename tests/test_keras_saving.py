@@ -344,3 +344,14 @@ def test_a_keras_tf_idf_file_names_what_cannot_be_restored(tmp_path):
         zf.writestr("assets/layers/text_vectorization/vocabulary.txt", "[UNK]\na")
     with pytest.raises(NotImplementedError, match=r"layer\(s\) \['tv'\] keep their vocabulary in the file's assets"):
         gt.keras.models.load_model(path)
+
+
+def test_a_keras_tf_idf_directory_is_refused_too(tmp_path):
+    folder = tmp_path / "keras_dir"
+    (folder / "assets/layers/string_lookup").mkdir(parents=True)
+    config = {"class_name": "Functional", "config": {"name": "m", "layers": [
+        {"class_name": "StringLookup", "config": {"name": "sl", "output_mode": "tf_idf", "vocabulary": None}}]}}
+    (folder / "config.json").write_text(json.dumps(config))
+    (folder / "assets/layers/string_lookup/vocabulary.txt").write_text("[UNK]\na")
+    with pytest.raises(NotImplementedError, match=r"\['sl'\] keep their vocabulary"):
+        gt.keras.models.load_model(str(folder))

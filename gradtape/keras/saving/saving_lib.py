@@ -175,16 +175,15 @@ def _vocabulary_files(model: Any) -> list[tuple[str, str]]:
             if not getattr(layer, "_lookup_layer", layer)._has_input_vocabulary]
 
 
-def _load_vocabularies(model: Any, archive: Any, config: dict) -> None:
+def _load_vocabularies(model: Any, archive: Any) -> None:
     """Give the lookup layers whose vocabulary was adapted (not in their config) the saved one."""
-    names = set(archive.namelist()) if not isinstance(archive, _Folder) else None
+    names = set(archive.namelist())
     for folder, layer in vocabulary_assets(model):
         if folder.endswith("_lookup_layer"):
             continue  # the text vectorization layer sets its lookup layer's
         entry = f"assets/{folder}/vocabulary.txt" if folder else "assets/vocabulary.txt"
-        present = entry in names if names is not None else os.path.exists(os.path.join(archive.path, entry))
         lookup = getattr(layer, "_lookup_layer", layer)
-        if not present or lookup._has_input_vocabulary or lookup.output_mode == "tf_idf":
+        if entry not in names or lookup._has_input_vocabulary or lookup.output_mode == "tf_idf":
             continue  # a vocabulary in the config, or IDF weights that are not an asset
         tokens = archive.read(entry).decode("utf-8").splitlines()  # as Keras reads them
         while tokens and tokens[-1] == "":
@@ -201,7 +200,12 @@ class _Folder:
         self.path = path
 
     def namelist(self) -> list:
-        return sorted(os.listdir(self.path))
+        """Every file under the folder, as a zip archive names them (``assets/layers/...``)."""
+        names = []
+        for root, _, files in os.walk(self.path):
+            rel = os.path.relpath(root, self.path)
+            names += [name if rel == "." else "/".join([*rel.split(os.sep), name]) for name in files]
+        return sorted(names)
 
     def read(self, name: str) -> bytes:
         with open(os.path.join(self.path, name), "rb") as f:
@@ -327,7 +331,7 @@ def _read_model(archive: Any, compile: bool, custom_objects: Any, safe_mode: boo
     if not compile:
         config.pop("compile_config", None)
     model = deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
-    _load_vocabularies(model, archive, config)
+    _load_vocabularies(model, archive)
     return model, _Store(archive)
 
 
