@@ -474,7 +474,8 @@ def stack_rows(rows: list) -> RaggedTensor:
     one ragged dimension deeper."""
     rows = [r if isinstance(r, (Tensor, RaggedTensor)) else wrap(np.asarray(r)) for r in rows]
     if any(isinstance(r, RaggedTensor) for r in rows) and not all(isinstance(r, RaggedTensor) for r in rows):
-        raise ValueError("batch: cannot stack ragged and dense rows together")
+        raise ValueError("batch: a component mixes RaggedTensors and dense tensors; make the dataset's "
+                         "function return the same kind for every element")
     if rows and not isinstance(rows[0], RaggedTensor) and any(len(r.shape) == 0 for r in rows):
         raise ValueError("ragged_batch: the elements must have at least one dimension")
     return _stack_rows(rows, rows[0] if rows else None)

@@ -248,10 +248,12 @@ def stack_sparse(items: list) -> SparseTensor:
     the largest), as ``tf.data``'s ``batch`` does."""
     from .ops.array import concat
     if not all(isinstance(st, SparseTensor) for st in items):
-        raise ValueError("batch: cannot batch SparseTensors with dense tensors in one component")
+        raise ValueError("batch: a component mixes SparseTensors and dense tensors; make the dataset's "
+                         "function return the same kind for every element (gt.sparse.from_dense or to_dense)")
     ranks = {len(st.shape) for st in items}
     if len(ranks) != 1:
-        raise ValueError(f"batch: cannot batch SparseTensors of different ranks {sorted(ranks)}")
+        raise ValueError(f"batch: cannot batch SparseTensors of different ranks {sorted(ranks)}; reshape them "
+                         "to one rank (gt.sparse.reshape) first")
     shape = [len(items)] + [int(max(st._dense_shape[d] for st in items)) for d in range(ranks.pop())]
     idx = np.concatenate([np.concatenate([np.full((len(st._indices), 1), b, np.int64), st._indices], axis=1)
                           for b, st in enumerate(items)])
@@ -261,7 +263,8 @@ def stack_sparse(items: list) -> SparseTensor:
 def sparse_rows(st: SparseTensor) -> list:
     """The rows of ``st`` along its first axis, each a SparseTensor of one rank less."""
     if len(st.shape) < 2:
-        raise ValueError("unbatch: a SparseTensor needs two or more dimensions to be split into rows")
+        raise ValueError("unbatch: a SparseTensor needs two or more dimensions to be split into rows; "
+                         "unbatch only batched sparse components")
     rows = []
     for i in range(int(st._dense_shape[0])):
         pick = np.nonzero(st._indices[:, 0] == i)[0]
