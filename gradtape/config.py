@@ -11,7 +11,8 @@ import contextlib
 from typing import NamedTuple
 
 __all__ = ["LogicalDevice", "PhysicalDevice", "device", "functions_run_eagerly",
-           "list_logical_devices", "list_physical_devices", "run_functions_eagerly"]
+           "list_logical_devices", "list_physical_devices", "native_kernels", "run_functions_eagerly",
+           "set_native_kernels"]
 
 
 class PhysicalDevice(NamedTuple):
@@ -82,6 +83,35 @@ def functions_run_eagerly() -> bool:
     True
     """
     return True
+
+
+def set_native_kernels(enabled: bool) -> None:
+    """Use gradtape's compiled kernels (max pooling, layer normalization and their gradients)
+    when they are built, or NumPy alone. A gradtape extension; the environment variable
+    ``GRADTAPE_NATIVE=0`` turns them off from the start. Results agree to rounding.
+
+    >>> import gradtape as gt
+    >>> gt.config.set_native_kernels(False)
+    >>> gt.config.native_kernels()
+    False
+    >>> gt.config.set_native_kernels(True)
+    """
+    if not isinstance(enabled, bool):
+        raise TypeError(f"config.set_native_kernels: expected a bool, got {type(enabled).__name__}")
+    from . import _native
+    _native.set_enabled(enabled)
+
+
+def native_kernels() -> bool:
+    """Whether ops run gradtape's compiled kernels: they were built at install time (a C
+    compiler was present) and are not turned off (see :func:`set_native_kernels`).
+
+    >>> import gradtape as gt
+    >>> isinstance(gt.config.native_kernels(), bool)
+    True
+    """
+    from . import _native
+    return _native.enabled()
 
 
 @contextlib.contextmanager

@@ -31,4 +31,4 @@ def test_readme_starts_with_the_two_setup_commands():
 
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "grep -m1 \"^python3 -m venv .venv && .venv/bin/pip install '.\\[test\\]'\" README.md" in ci
+    assert "grep -m1 \"^python3 -m venv .venv && .venv/bin/pip install -e '.\\[test\\]'\" README.md" in ci

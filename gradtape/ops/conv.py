@@ -22,10 +22,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from .. import _native
 from .._engine.indexed_slices import DeferredGrad
 from .._engine.primitive import bind, primitive
 from .._engine.tensor import Tensor, to_array
 from .array import reshape, transpose
+
+
+_NATIVE_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))  # the compiled kernels' types
 
 
 # -- geometry ------------------------------------------------------------------------------
@@ -72,15 +76,21 @@ def _crop(xp, padding, shape):
 
 
 # -- convolution primitives (NHWC input, HWIO filter, explicit padding) ------------------------
-def _im2col(x, padding, ksize, out, strides, dilations):
-    """The windows of the padded input as a ``(N * Ho * Wo, kh * kw * C)`` matrix (one copy).
+def _im2col(x, padding, ksize, out, strides, dilations, buf=None):
+    """The windows of the padded input as a ``(N * Ho * Wo, kh * kw * C)`` matrix (one copy;
+    into ``buf`` when given and the compiled kernel runs, which reads the unpadded input).
 
     With one input channel and unit width stride, the transposed matrix is gathered instead
     (contiguous runs, several times faster) and returned as its Fortran-ordered transpose.
     """
-    view = _windows(_pad(x, padding), ksize, out, strides, dilations)
     c = x.shape[3]
     rows, k = x.shape[0] * out[0] * out[1], ksize[0] * ksize[1] * c
+    if c > 1 and x.dtype in _NATIVE_FLOATS and type(x) is np.ndarray and _native.kernels() is not None:
+        cols = np.empty((rows, k), x.dtype) if buf is None else buf[:rows * k].reshape(rows, k)
+        geometry = _geometry(x.shape[0], x.shape[1:3], c, out, ksize, strides, padding)
+        _native.kernels().im2col(np.ascontiguousarray(x), cols, geometry, dilations[0], dilations[1])
+        return cols
+    view = _windows(_pad(x, padding), ksize, out, strides, dilations)
     if c == 1 and strides[1] == 1:
         return np.ascontiguousarray(view.transpose(3, 4, 5, 0, 1, 2)).reshape(k, rows).T
     return view.reshape(rows, k)
@@ -92,10 +102,11 @@ def _conv_out(x_shape, w_shape, strides, dilations, padding):
 
 
 def _chunks(x, k, out):
-    """Batch ranges whose window matrices take about 2 MB: each is built and consumed while it
-    is in cache, and the temporaries stay small enough to be reused by the allocator."""
+    """Batch ranges whose window matrices take about 2 MB (4 MB with the compiled kernels,
+    which write into one reused buffer): each is built and consumed while it is in cache, and
+    the temporaries stay small enough to be reused by the allocator."""
     per = max(1, out[0] * out[1] * k * x.dtype.itemsize)
-    step = max(1, (2 << 20) // per)
+    step = max(1, ((4 << 20) if _native.kernels() is not None else (2 << 20)) // per)
     return [(b, min(b + step, x.shape[0])) for b in range(0, x.shape[0], step)] or [(0, 0)]
 
 
@@ -110,8 +121,10 @@ def _conv_fwd(x, w, strides, dilations, padding, depthwise):
     w2 = w.reshape(k, w.shape[3])
     per = out[0] * out[1]
     y = np.empty((n * per, w.shape[3]), dtype=np.result_type(x, w))
-    for b0, b1 in _chunks(x, k, out):
-        cols = _im2col(x[b0:b1], padding, w.shape[:2], out, strides, dilations)
+    chunks = _chunks(x, k, out)
+    buf = np.empty(max(b1 - b0 for b0, b1 in chunks) * per * k, x.dtype)
+    for b0, b1 in chunks:
+        cols = _im2col(x[b0:b1], padding, w.shape[:2], out, strides, dilations, buf)
         np.matmul(cols, w2, out=y[b0 * per:b1 * per])
     return y.reshape(n, out[0], out[1], w.shape[3])
 
@@ -127,8 +140,37 @@ def _overlap(i, d, s, pad, n_in, n_out):
     return lo, hi, first + lo * s
 
 
+def _geometry(n, in_hw, c, out, ksize, strides, padding):
+    """The compiled kernels' geometry tuple."""
+    return (n, in_hw[0], in_hw[1], c, out[0], out[1], ksize[0], ksize[1], strides[0], strides[1],
+            padding[0][0], padding[1][0])
+
+
+def _conv_bpi_native(g, w, input_shape, strides, dilations, padding):
+    """With the compiled kernels: per batch chunk, the window matrix's gradient ``g @ w^T`` (one
+    product) added back into the windows by ``col2im``."""
+    n, h, wd, c = input_shape
+    kh, kw, _, o = w.shape
+    out = g.shape[1:3]
+    per, k = out[0] * out[1], kh * kw * c
+    wt = np.ascontiguousarray(w.reshape(k, o).T)
+    g2 = np.ascontiguousarray(g).reshape(n * per, o)
+    dx = np.empty(input_shape, g.dtype)
+    chunks = _chunks(dx, k, out)
+    buf = np.empty(max(b1 - b0 for b0, b1 in chunks) * per * k, g.dtype)
+    for b0, b1 in chunks:
+        cols = buf[:(b1 - b0) * per * k].reshape(-1, k)
+        np.matmul(g2[b0 * per:b1 * per], wt, out=cols)
+        _native.kernels().col2im(cols, dx[b0:b1], _geometry(b1 - b0, (h, wd), c, out, (kh, kw), strides, padding),
+                                 dilations[0], dilations[1])
+    return dx
+
+
 def _conv_bpi_fwd(g, w, input_shape, strides, dilations, padding, depthwise):
     """Scatter-add each window offset's contribution straight into the unpadded gradient."""
+    if (not depthwise and input_shape[3] > 1 and type(g) is np.ndarray and type(w) is np.ndarray
+            and g.dtype in _NATIVE_FLOATS and w.dtype == g.dtype and _native.kernels() is not None):
+        return _conv_bpi_native(g, w, input_shape, strides, dilations, padding)
     n, h, wd, c = input_shape
     kh, kw = w.shape[:2]
     out = g.shape[1:3]
@@ -172,8 +214,10 @@ def _conv_bpf_fwd(x, g, filter_shape, strides, dilations, padding, depthwise):
     g2 = g.reshape(x.shape[0] * out[0] * out[1], o)
     per = out[0] * out[1]
     dw = None
-    for b0, b1 in _chunks(x, k, out):
-        cols = _im2col(x[b0:b1], padding, (kh, kw), out, strides, dilations)
+    chunks = _chunks(x, k, out)
+    buf = np.empty(max(b1 - b0 for b0, b1 in chunks) * per * k, x.dtype)
+    for b0, b1 in chunks:
+        cols = _im2col(x[b0:b1], padding, (kh, kw), out, strides, dilations, buf)
         gc = g2[b0 * per:b1 * per]
         # the contiguous operand first: BLAS is much slower with a long transposed one
         part = cols.T @ gc if not cols.flags.c_contiguous else (gc.T @ cols).T
@@ -231,8 +275,15 @@ def _max_pool_fwd(x, ksize, strides, padding):
     choice with ties); the second output only feeds the gradient.
 
     A pairwise tournament over the window offsets: the later half of a pair wins only when
-    strictly greater, so ties keep the earlier offset.
+    strictly greater, so ties keep the earlier offset. The compiled kernel, when built, gives
+    the same maxima and offsets in one pass.
     """
+    native = _native_pool_geometry(x, ksize, strides, padding)
+    if native is not None:
+        shape, k_dtype, geometry = native
+        m, k = np.empty(shape, x.dtype), np.empty(shape, k_dtype)
+        _native.kernels().max_pool(np.ascontiguousarray(x), m, k, geometry)
+        return m, k
     xp = _pad(x, padding, _low(x.dtype))
     slices = [xp[idx] for _, idx in _offsets(ksize, _pool_out(x.shape, ksize, strides, padding), strides)]
     dt = np.uint8 if len(slices) <= 256 else np.int32
@@ -261,7 +312,25 @@ def _max_pool_fwd(x, ksize, strides, padding):
     return m, k
 
 
+def _native_pool_geometry(x, ksize, strides, padding):
+    """``(output shape, offsets dtype, geometry)`` for the compiled max pool kernels, or None
+    when they are off or do not apply (not a float32/float64 array)."""
+    if _native.kernels() is None or type(x) is not np.ndarray or x.dtype not in _NATIVE_FLOATS:
+        return None
+    n, h, w, c = x.shape
+    out = _pool_out(x.shape, ksize, strides, padding)
+    geometry = _geometry(n, (h, w), c, out, ksize, strides, padding)
+    return (n,) + out + (c,), (np.uint8 if ksize[0] * ksize[1] <= 256 else np.int32), geometry
+
+
 def _max_pool_grad_fwd(arg, g, input_shape, ksize, strides, padding):
+    if type(g) is np.ndarray and _native.kernels() is not None and g.dtype in _NATIVE_FLOATS:
+        n, h, w, c = input_shape
+        if arg.dtype == (np.uint8 if ksize[0] * ksize[1] <= 256 else np.int32) and arg.shape == g.shape:
+            dx = np.empty(input_shape, g.dtype)
+            geometry = _geometry(n, (h, w), c, g.shape[1:3], ksize, strides, padding)
+            _native.kernels().max_pool_grad(np.ascontiguousarray(arg), np.ascontiguousarray(g), dx, geometry)
+            return dx
     (pt, pb), (pl, pr) = padding
     n, h, w, c = input_shape
     size = (n, h + pt + pb, w + pl + pr, c)

@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 
+from .. import _native
 from .._engine.primitive import bind, primitive, raw
 from .._engine.tensor import Tensor, to_array, wrap
 from . import _kernels
@@ -41,9 +42,30 @@ def _normalized(m, x, n: int, epsilon: float):
     return xc * rstd, rstd
 
 
+def _native_rows(x, scale, offset, d):
+    """``(x, scale, offset)`` as C-contiguous arrays of rows of ``d`` for the compiled kernels,
+    or None when they are off or do not apply."""
+    if (_native.kernels() is None or type(x) is not np.ndarray or x.dtype not in _NATIVE_FLOATS
+            or not x.size):
+        return None
+    for p in (scale, offset):
+        if type(p) is not np.ndarray or p.dtype != x.dtype or p.size != d:
+            return None
+    return (np.ascontiguousarray(x).reshape(-1, d), np.ascontiguousarray(scale).reshape(d),
+            np.ascontiguousarray(offset).reshape(d))
+
+
+_NATIVE_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 def _forward(x, scale, offset, n, epsilon):
     pshape = x.shape[x.ndim - n:]
     d = x.shape[-1] if n == 1 else math.prod(pshape)
+    rows = _native_rows(x, scale, offset, d)
+    if rows is not None:
+        y = np.empty(x.shape, x.dtype)
+        _native.kernels().layer_norm(*rows, y, rows[0].shape[0], d, epsilon)
+        return y
     if type(x) is np.ndarray and x.dtype in _kernels.BLAS_FLOATS and x.size:
         # rows of the last n axes; the two row means are products with ones (BLAS)
         x2, ones, inv_d = x.reshape(-1, d), _kernels.ones(d, x.dtype), 1.0 / d
@@ -67,6 +89,13 @@ def _vjp_raw(g, x, scale, offset, n, epsilon):
     formed, and the one temporary is reused in place."""
     pshape = x.shape[x.ndim - n:]
     d = x.shape[-1] if n == 1 else math.prod(pshape)
+    rows = _native_rows(x, scale, offset, d)
+    if rows is not None:
+        x2, s = rows[:2]
+        dx, dscale, doffset = np.empty(x.shape, x.dtype), np.empty(d, x.dtype), np.empty(d, x.dtype)
+        _native.kernels().layer_norm_grad(np.ascontiguousarray(g), x2, s, dx, dscale, doffset,
+                                          x2.shape[0], d, epsilon)
+        return dx, dscale.reshape(pshape), doffset.reshape(pshape)
     x2, g2 = x.reshape(-1, d), g.reshape(-1, d)
     ones, inv_d = _kernels.ones(d, x.dtype), 1.0 / d
     xc = x2 - (x2 @ ones * inv_d)[:, None]

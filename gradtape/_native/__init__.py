@@ -1,0 +1,40 @@
+"""gradtape's optional compiled kernels, and the switch that turns them off.
+
+A few ops are a single pass over memory in C where NumPy needs several (max pooling and its
+gradient, layer normalization and its gradient). ``pip install`` compiles them from
+``kernels.c`` when a C compiler is present; without one, or with ``GRADTAPE_NATIVE=0`` in the
+environment, or after ``gt.config.set_native_kernels(False)``, every op runs on NumPy alone
+with the same semantics (the results may differ in the last bits of a sum).
+
+Each op checks ``kernels()`` at call time: the compiled module, or None.
+"""
+
+from __future__ import annotations
+
+import os
+
+try:
+    from . import _kernels as _compiled
+except ImportError:  # not built (no compiler at install time)
+    _compiled = None
+
+_enabled = os.environ.get("GRADTAPE_NATIVE", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def kernels():
+    """The compiled kernel module when it is built and enabled, else None."""
+    return _compiled if _enabled else None
+
+
+def available() -> bool:
+    """Whether the compiled kernels were built for this installation."""
+    return _compiled is not None
+
+
+def set_enabled(enabled: bool) -> None:
+    global _enabled
+    _enabled = bool(enabled)
+
+
+def enabled() -> bool:
+    return _enabled and _compiled is not None

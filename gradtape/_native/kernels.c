@@ -1,0 +1,304 @@
+/* gradtape's optional compiled kernels: single passes over memory where NumPy needs several.
+ *
+ * Each function fills arrays that the Python side allocated and checked (C-contiguous, the
+ * dtypes named below), so the kernels only compute; sizes are checked again here, so a wrong
+ * call raises instead of writing out of bounds. The GIL is released while they run.
+ *
+ *   max_pool(x, out, arg, geometry)        window maxima and the offset of the first maximum
+ *   max_pool_grad(arg, g, dx, geometry)    scatter each window's gradient to its maximum
+ *   layer_norm(x, scale, offset, y, eps)   rows normalized, scaled and shifted
+ *   layer_norm_grad(g, x, scale, dx, dscale, doffset, eps)
+ *   im2col(x, cols, geometry, dh, dw)      a convolution's windows as the rows of a matrix
+ *   col2im(cols, dx, geometry, dh, dw)     its adjoint: the rows added back into the windows
+ *
+ * geometry = (n, h, w, c, ho, wo, kh, kw, sh, sw, pt, pl): NHWC input (n, h, w, c), output
+ * (n, ho, wo, c), window (kh, kw), strides (sh, sw), padding before (pt, pl).
+ * Floating types: float32 and float64. Offsets (arg): uint8 (windows of at most 256) or int32.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef Py_ssize_t idx;
+
+/* -- buffers ------------------------------------------------------------------------------ */
+typedef struct {
+    Py_buffer v[8];
+    int n;
+} Buffers;
+
+static void release(Buffers *b) {
+    for (int i = 0; i < b->n; i++) PyBuffer_Release(&b->v[i]);
+    b->n = 0;
+}
+
+#define FLOATS (fs == 4 ? "f" : "d")
+#define OFFSETS (as == 1 ? "B" : "il")
+
+/* Whether a buffer's struct format is one of ``codes`` (single characters, native order). */
+static int format_is(const Py_buffer *v, const char *codes) {
+    const char *f = v->format ? v->format : "B";
+    if (f[0] == '@' || f[0] == '=') f++;
+    return f[0] && !f[1] && strchr(codes, f[0]) != NULL;
+}
+
+/* The buffer of ``o``: C-contiguous, ``count`` items of ``size`` bytes whose format is one of
+ * ``codes``; NULL with an error set. */
+static void *take(Buffers *b, PyObject *o, idx count, idx size, int writable, const char *what,
+                  const char *codes) {
+    Py_buffer *v = &b->v[b->n];
+    int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
+    if (PyObject_GetBuffer(o, v, flags) < 0) return NULL;
+    b->n++;
+    if (!format_is(v, codes)) {
+        PyErr_Format(PyExc_TypeError, "gradtape native kernel: %s has item format '%s', expected one of '%s'",
+                     what, v->format ? v->format : "B", codes);
+        return NULL;
+    }
+    if (v->itemsize != size || v->len != count * size) {
+        PyErr_Format(PyExc_ValueError, "gradtape native kernel: %s has %zd bytes of %zd-byte items, "
+                     "expected %zd items of %zd bytes", what, v->len, v->itemsize, count, size);
+        return NULL;
+    }
+    return v->buf;
+}
+
+typedef struct {
+    idx n, h, w, c, ho, wo;
+    int kh, kw, sh, sw, pt, pl;
+} Geometry;
+
+static int parse_geometry(PyObject *t, Geometry *g) {
+    if (!PyArg_ParseTuple(t, "nnnnnniiiiii", &g->n, &g->h, &g->w, &g->c, &g->ho, &g->wo,
+                          &g->kh, &g->kw, &g->sh, &g->sw, &g->pt, &g->pl))
+        return -1;
+    if (g->n < 0 || g->h < 0 || g->w < 0 || g->c < 0 || g->ho < 0 || g->wo < 0 || g->kh < 1 ||
+        g->kw < 1 || g->sh < 1 || g->sw < 1) {
+        PyErr_SetString(PyExc_ValueError, "gradtape native kernel: bad pooling geometry");
+        return -1;
+    }
+    return 0;
+}
+
+/* -- typed kernels: pooling.h and norm.h, once per floating type -------------------------- */
+/* NumPy's maximum: NaN if either is NaN, else the larger (the first when they compare equal). */
+#define NP_MAX(a, b) (((a) >= (b) || (a) != (a)) ? (a) : (b))
+
+/* T: the float type; IT: an integer as wide, so comparisons and selections vectorize together;
+ * A: the offsets' type. NAME(f) pastes the type's suffix onto a kernel's name. */
+#define CAT_(a, b) a##_##b
+#define CAT(a, b) CAT_(a, b)
+#define NAME(f) CAT(f, SUFFIX)
+
+#define T float
+#define IT int32_t
+#define SUFFIX f4
+#include "pooling.h"
+#include "im2col.h"
+#include "norm.h"
+#undef T
+#undef IT
+#undef SUFFIX
+#define T double
+#define IT int64_t
+#define SUFFIX f8
+#include "pooling.h"
+#include "im2col.h"
+#include "norm.h"
+#undef T
+#undef IT
+#undef SUFFIX
+
+static PyObject *py_max_pool(PyObject *self, PyObject *args) {
+    PyObject *xo, *outo, *argo, *geo;
+    Geometry G;
+    if (!PyArg_ParseTuple(args, "OOOO", &xo, &outo, &argo, &geo) || parse_geometry(geo, &G) < 0)
+        return NULL;
+    Buffers B = {.n = 0};
+    Py_buffer probe;
+    if (PyObject_GetBuffer(xo, &probe, PyBUF_C_CONTIGUOUS) < 0) return NULL;
+    idx fs = probe.itemsize;
+    PyBuffer_Release(&probe);
+    idx as = G.kh * G.kw <= 256 ? 1 : 4;
+    idx K = (idx)G.kh * G.kw;
+    void *x = take(&B, xo, G.n * G.h * G.w * G.c, fs, 0, "x", FLOATS);
+    void *out = x ? take(&B, outo, G.n * G.ho * G.wo * G.c, fs, 1, "out", FLOATS) : NULL;
+    void *arg = out ? take(&B, argo, G.n * G.ho * G.wo * G.c, as, 1, "arg", OFFSETS) : NULL;
+    void *scratch = arg ? malloc((size_t)K * (fs + 4) + (size_t)G.c * 8 + 8) : NULL;
+    if (arg && !scratch) PyErr_NoMemory();
+    if (!scratch || (fs != 4 && fs != 8)) {
+        if (scratch && !PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "gradtape native kernel: x must be float32 or float64");
+        free(scratch);
+        release(&B);
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    int32_t *kv = (int32_t *)((char *)scratch + K * fs);
+    void *k = (char *)scratch + ((K * (fs + 4) + 7) / 8) * 8;
+    if (fs == 4) max_pool_f4(x, out, arg, as == 4, &G, scratch, kv, k);
+    else max_pool_f8(x, out, arg, as == 4, &G, scratch, kv, k);
+    Py_END_ALLOW_THREADS
+    free(scratch);
+    release(&B);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_max_pool_grad(PyObject *self, PyObject *args) {
+    PyObject *argo, *go, *dxo, *geo;
+    Geometry G;
+    if (!PyArg_ParseTuple(args, "OOOO", &argo, &go, &dxo, &geo) || parse_geometry(geo, &G) < 0)
+        return NULL;
+    Buffers B = {.n = 0};
+    Py_buffer probe;
+    if (PyObject_GetBuffer(go, &probe, PyBUF_C_CONTIGUOUS) < 0) return NULL;
+    idx fs = probe.itemsize;
+    PyBuffer_Release(&probe);
+    if (fs != 4 && fs != 8) {
+        PyErr_SetString(PyExc_TypeError, "gradtape native kernel: g must be float32 or float64");
+        return NULL;
+    }
+    idx as = G.kh * G.kw <= 256 ? 1 : 4;
+    void *arg = take(&B, argo, G.n * G.ho * G.wo * G.c, as, 0, "arg", OFFSETS);
+    void *g = arg ? take(&B, go, G.n * G.ho * G.wo * G.c, fs, 0, "g", FLOATS) : NULL;
+    void *dx = g ? take(&B, dxo, G.n * G.h * G.w * G.c, fs, 1, "dx", FLOATS) : NULL;
+    void *k = dx ? malloc((size_t)G.c * 8 + 8) : NULL;
+    if (dx && !k) PyErr_NoMemory();
+    if (!k) {
+        release(&B);
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    if (fs == 4) max_pool_grad_f4(arg, as == 4, g, dx, &G, k);
+    else max_pool_grad_f8(arg, as == 4, g, dx, &G, k);
+    Py_END_ALLOW_THREADS
+    free(k);
+    release(&B);
+    Py_RETURN_NONE;
+}
+
+static int float_size(PyObject *o, idx *fs) {
+    Py_buffer probe;
+    if (PyObject_GetBuffer(o, &probe, PyBUF_C_CONTIGUOUS) < 0) return -1;
+    *fs = probe.itemsize;
+    PyBuffer_Release(&probe);
+    if (*fs != 4 && *fs != 8) {
+        PyErr_SetString(PyExc_TypeError, "gradtape native kernel: expected float32 or float64");
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *py_layer_norm(PyObject *self, PyObject *args) {
+    PyObject *xo, *so, *oo, *yo;
+    idx rows, d;
+    double eps;
+    if (!PyArg_ParseTuple(args, "OOOOnnd", &xo, &so, &oo, &yo, &rows, &d, &eps)) return NULL;
+    idx fs;
+    if (rows < 0 || d < 1 || float_size(xo, &fs) < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "gradtape native kernel: bad shape");
+        return NULL;
+    }
+    Buffers B = {.n = 0};
+    void *x = take(&B, xo, rows * d, fs, 0, "x", FLOATS);
+    void *s = x ? take(&B, so, d, fs, 0, "scale", FLOATS) : NULL;
+    void *o = s ? take(&B, oo, d, fs, 0, "offset", FLOATS) : NULL;
+    void *y = o ? take(&B, yo, rows * d, fs, 1, "y", FLOATS) : NULL;
+    if (!y) {
+        release(&B);
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    if (fs == 4) layer_norm_f4(x, s, o, y, rows, d, eps);
+    else layer_norm_f8(x, s, o, y, rows, d, eps);
+    Py_END_ALLOW_THREADS
+    release(&B);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_layer_norm_grad(PyObject *self, PyObject *args) {
+    PyObject *go, *xo, *so, *dxo, *dso, *doo;
+    idx rows, d;
+    double eps;
+    if (!PyArg_ParseTuple(args, "OOOOOOnnd", &go, &xo, &so, &dxo, &dso, &doo, &rows, &d, &eps))
+        return NULL;
+    idx fs;
+    if (rows < 0 || d < 1 || float_size(xo, &fs) < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "gradtape native kernel: bad shape");
+        return NULL;
+    }
+    Buffers B = {.n = 0};
+    void *g = take(&B, go, rows * d, fs, 0, "g", FLOATS);
+    void *x = g ? take(&B, xo, rows * d, fs, 0, "x", FLOATS) : NULL;
+    void *s = x ? take(&B, so, d, fs, 0, "scale", FLOATS) : NULL;
+    void *dx = s ? take(&B, dxo, rows * d, fs, 1, "dx", FLOATS) : NULL;
+    void *ds = dx ? take(&B, dso, d, fs, 1, "dscale", FLOATS) : NULL;
+    void *dof = ds ? take(&B, doo, d, fs, 1, "doffset", FLOATS) : NULL;
+    if (!dof) {
+        release(&B);
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    if (fs == 4) layer_norm_grad_f4(g, x, s, dx, ds, dof, rows, d, eps);
+    else layer_norm_grad_f8(g, x, s, dx, ds, dof, rows, d, eps);
+    Py_END_ALLOW_THREADS
+    release(&B);
+    Py_RETURN_NONE;
+}
+
+/* im2col(x, cols, geometry, dh, dw) and col2im(cols, dx, geometry, dh, dw) */
+static PyObject *windows_call(PyObject *args, int adjoint) {
+    PyObject *xo, *colso, *geo;
+    int dh, dw;
+    Geometry G;
+    if (!PyArg_ParseTuple(args, "OOOii", adjoint ? &colso : &xo, adjoint ? &xo : &colso, &geo, &dh, &dw) ||
+        parse_geometry(geo, &G) < 0)
+        return NULL;
+    idx fs;
+    if (dh < 1 || dw < 1 || float_size(xo, &fs) < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "gradtape native kernel: bad dilations");
+        return NULL;
+    }
+    Buffers B = {.n = 0};
+    void *x = take(&B, xo, G.n * G.h * G.w * G.c, fs, adjoint, adjoint ? "dx" : "x", FLOATS);
+    void *cols = x ? take(&B, colso, G.n * G.ho * G.wo * G.kh * G.kw * G.c, fs, !adjoint, "cols", FLOATS) : NULL;
+    if (!cols) {
+        release(&B);
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    if (adjoint) {
+        if (fs == 4) col2im_f4(cols, x, &G, dh, dw);
+        else col2im_f8(cols, x, &G, dh, dw);
+    } else {
+        if (fs == 4) im2col_f4(x, cols, &G, dh, dw);
+        else im2col_f8(x, cols, &G, dh, dw);
+    }
+    Py_END_ALLOW_THREADS
+    release(&B);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_im2col(PyObject *self, PyObject *args) { return windows_call(args, 0); }
+static PyObject *py_col2im(PyObject *self, PyObject *args) { return windows_call(args, 1); }
+
+/* -- module ------------------------------------------------------------------------------- */
+static PyMethodDef methods[] = {
+    {"max_pool", py_max_pool, METH_VARARGS, "max_pool(x, out, arg, geometry)"},
+    {"max_pool_grad", py_max_pool_grad, METH_VARARGS, "max_pool_grad(arg, g, dx, geometry)"},
+    {"layer_norm", py_layer_norm, METH_VARARGS, "layer_norm(x, scale, offset, y, rows, d, eps)"},
+    {"layer_norm_grad", py_layer_norm_grad, METH_VARARGS,
+     "layer_norm_grad(g, x, scale, dx, dscale, doffset, rows, d, eps)"},
+    {"im2col", py_im2col, METH_VARARGS, "im2col(x, cols, geometry, dh, dw)"},
+    {"col2im", py_col2im, METH_VARARGS, "col2im(cols, dx, geometry, dh, dw)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, .m_name = "_kernels",
+                                    .m_doc = "gradtape's optional compiled kernels", .m_size = -1,
+                                    .m_methods = methods};
+
+PyMODINIT_FUNC PyInit__kernels(void) { return PyModule_Create(&module); }
