@@ -112,72 +112,44 @@ static int parse_geometry(PyObject *t, Geometry *g) {
 #undef IT
 #undef SUFFIX
 
-static PyObject *py_max_pool(PyObject *self, PyObject *args) {
-    PyObject *xo, *outo, *argo, *geo;
-    Geometry G;
-    if (!PyArg_ParseTuple(args, "OOOO", &xo, &outo, &argo, &geo) || parse_geometry(geo, &G) < 0)
-        return NULL;
-    Buffers B = {.n = 0};
-    Py_buffer probe;
-    if (PyObject_GetBuffer(xo, &probe, PyBUF_C_CONTIGUOUS) < 0) return NULL;
-    idx fs = probe.itemsize;
-    PyBuffer_Release(&probe);
-    idx as = G.kh * G.kw <= 256 ? 1 : 4;
-    idx K = (idx)G.kh * G.kw;
-    void *x = take(&B, xo, G.n * G.h * G.w * G.c, fs, 0, "x", FLOATS);
-    void *out = x ? take(&B, outo, G.n * G.ho * G.wo * G.c, fs, 1, "out", FLOATS) : NULL;
-    void *arg = out ? take(&B, argo, G.n * G.ho * G.wo * G.c, as, 1, "arg", OFFSETS) : NULL;
-    void *scratch = arg ? malloc((size_t)K * (fs + 4) + (size_t)G.c * 8 + 8) : NULL;
-    if (arg && !scratch) PyErr_NoMemory();
-    if (!scratch || (fs != 4 && fs != 8)) {
-        if (scratch && !PyErr_Occurred())
-            PyErr_SetString(PyExc_TypeError, "gradtape native kernel: x must be float32 or float64");
-        free(scratch);
-        release(&B);
-        return NULL;
+/* -- the batch kernels' calls ---------------------------------------------------------------- */
+typedef struct {
+    int op; /* which kernel */
+    idx fs;
+    int wide, dh, dw;
+    const void *in;
+    void *out, *out2;
+    const Geometry *G;
+} Call;
+
+static int run_part(const Call *c, idx b0, idx b1) {
+    switch (c->op) {
+    case 0:
+        return c->fs == 4 ? max_pool_f4(c->in, c->out, c->out2, c->wide, c->G, b0, b1)
+                          : max_pool_f8(c->in, c->out, c->out2, c->wide, c->G, b0, b1);
+    case 1: /* in = arg, out2 = g, out = dx */
+        return c->fs == 4 ? max_pool_grad_f4(c->in, c->wide, c->out2, c->out, c->G, b0, b1)
+                          : max_pool_grad_f8(c->in, c->wide, c->out2, c->out, c->G, b0, b1);
+    case 2:
+        return c->fs == 4 ? im2col_f4(c->in, c->out, c->G, c->dh, c->dw, b0, b1)
+                          : im2col_f8(c->in, c->out, c->G, c->dh, c->dw, b0, b1);
+    default:
+        return c->fs == 4 ? col2im_f4(c->in, c->out, c->G, c->dh, c->dw, b0, b1)
+                          : col2im_f8(c->in, c->out, c->G, c->dh, c->dw, b0, b1);
     }
-    Py_BEGIN_ALLOW_THREADS
-    int32_t *kv = (int32_t *)((char *)scratch + K * fs);
-    void *k = (char *)scratch + ((K * (fs + 4) + 7) / 8) * 8;
-    if (fs == 4) max_pool_f4(x, out, arg, as == 4, &G, scratch, kv, k);
-    else max_pool_f8(x, out, arg, as == 4, &G, scratch, kv, k);
-    Py_END_ALLOW_THREADS
-    free(scratch);
-    release(&B);
-    Py_RETURN_NONE;
 }
 
-static PyObject *py_max_pool_grad(PyObject *self, PyObject *args) {
-    PyObject *argo, *go, *dxo, *geo;
-    Geometry G;
-    if (!PyArg_ParseTuple(args, "OOOO", &argo, &go, &dxo, &geo) || parse_geometry(geo, &G) < 0)
-        return NULL;
-    Buffers B = {.n = 0};
-    Py_buffer probe;
-    if (PyObject_GetBuffer(go, &probe, PyBUF_C_CONTIGUOUS) < 0) return NULL;
-    idx fs = probe.itemsize;
-    PyBuffer_Release(&probe);
-    if (fs != 4 && fs != 8) {
-        PyErr_SetString(PyExc_TypeError, "gradtape native kernel: g must be float32 or float64");
-        return NULL;
-    }
-    idx as = G.kh * G.kw <= 256 ? 1 : 4;
-    void *arg = take(&B, argo, G.n * G.ho * G.wo * G.c, as, 0, "arg", OFFSETS);
-    void *g = arg ? take(&B, go, G.n * G.ho * G.wo * G.c, fs, 0, "g", FLOATS) : NULL;
-    void *dx = g ? take(&B, dxo, G.n * G.h * G.w * G.c, fs, 1, "dx", FLOATS) : NULL;
-    void *k = dx ? malloc((size_t)G.c * 8 + 8) : NULL;
-    if (dx && !k) PyErr_NoMemory();
-    if (!k) {
-        release(&B);
-        return NULL;
-    }
+/* Runs ``c`` over the whole batch with the GIL released; -1 (MemoryError set) when it ran out
+ * of memory. Splitting the batch over two threads was measured slower on a 2-core machine:
+ * these kernels are bound by memory, and OpenBLAS's worker spins on the other core after each
+ * product. */
+static int run_batch(const Call *c) {
+    int status;
     Py_BEGIN_ALLOW_THREADS
-    if (fs == 4) max_pool_grad_f4(arg, as == 4, g, dx, &G, k);
-    else max_pool_grad_f8(arg, as == 4, g, dx, &G, k);
+    status = run_part(c, 0, c->G->n);
     Py_END_ALLOW_THREADS
-    free(k);
-    release(&B);
-    Py_RETURN_NONE;
+    if (status) PyErr_NoMemory();
+    return status;
 }
 
 static int float_size(PyObject *o, idx *fs) {
@@ -190,6 +162,45 @@ static int float_size(PyObject *o, idx *fs) {
         return -1;
     }
     return 0;
+}
+
+/* -- the batch kernels' entry points -------------------------------------------------------- */
+static PyObject *py_max_pool(PyObject *self, PyObject *args) {
+    PyObject *xo, *outo, *argo, *geo;
+    Geometry G;
+    idx fs;
+    if (!PyArg_ParseTuple(args, "OOOO", &xo, &outo, &argo, &geo) || parse_geometry(geo, &G) < 0 ||
+        float_size(xo, &fs) < 0)
+        return NULL;
+    idx as = G.kh * G.kw <= 256 ? 1 : 4;
+    Buffers B = {.n = 0};
+    void *x = take(&B, xo, G.n * G.h * G.w * G.c, fs, 0, "x", FLOATS);
+    void *out = x ? take(&B, outo, G.n * G.ho * G.wo * G.c, fs, 1, "out", FLOATS) : NULL;
+    void *arg = out ? take(&B, argo, G.n * G.ho * G.wo * G.c, as, 1, "arg", OFFSETS) : NULL;
+    Call call = {.op = 0, .fs = fs, .wide = as == 4, .in = x, .out = out, .out2 = arg, .G = &G};
+    int bad = !arg || run_batch(&call) < 0;
+    release(&B);
+    if (bad) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_max_pool_grad(PyObject *self, PyObject *args) {
+    PyObject *argo, *go, *dxo, *geo;
+    Geometry G;
+    idx fs;
+    if (!PyArg_ParseTuple(args, "OOOO", &argo, &go, &dxo, &geo) || parse_geometry(geo, &G) < 0 ||
+        float_size(go, &fs) < 0)
+        return NULL;
+    idx as = G.kh * G.kw <= 256 ? 1 : 4;
+    Buffers B = {.n = 0};
+    void *arg = take(&B, argo, G.n * G.ho * G.wo * G.c, as, 0, "arg", OFFSETS);
+    void *g = arg ? take(&B, go, G.n * G.ho * G.wo * G.c, fs, 0, "g", FLOATS) : NULL;
+    void *dx = g ? take(&B, dxo, G.n * G.h * G.w * G.c, fs, 1, "dx", FLOATS) : NULL;
+    Call call = {.op = 1, .fs = fs, .wide = as == 4, .in = arg, .out = dx, .out2 = g, .G = &G};
+    int bad = !dx || run_batch(&call) < 0;
+    release(&B);
+    if (bad) return NULL;
+    Py_RETURN_NONE;
 }
 
 static PyObject *py_layer_norm(PyObject *self, PyObject *args) {
@@ -258,27 +269,20 @@ static PyObject *windows_call(PyObject *args, int adjoint) {
         parse_geometry(geo, &G) < 0)
         return NULL;
     idx fs;
-    if (dh < 1 || dw < 1 || float_size(xo, &fs) < 0) {
-        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "gradtape native kernel: bad dilations");
+    if (dh < 1 || dw < 1) {
+        PyErr_SetString(PyExc_ValueError, "gradtape native kernel: bad dilations");
         return NULL;
     }
+    if (float_size(xo, &fs) < 0) return NULL;
     Buffers B = {.n = 0};
+    idx size = G.n * G.ho * G.wo * G.kh * G.kw * G.c;
     void *x = take(&B, xo, G.n * G.h * G.w * G.c, fs, adjoint, adjoint ? "dx" : "x", FLOATS);
-    void *cols = x ? take(&B, colso, G.n * G.ho * G.wo * G.kh * G.kw * G.c, fs, !adjoint, "cols", FLOATS) : NULL;
-    if (!cols) {
-        release(&B);
-        return NULL;
-    }
-    Py_BEGIN_ALLOW_THREADS
-    if (adjoint) {
-        if (fs == 4) col2im_f4(cols, x, &G, dh, dw);
-        else col2im_f8(cols, x, &G, dh, dw);
-    } else {
-        if (fs == 4) im2col_f4(x, cols, &G, dh, dw);
-        else im2col_f8(x, cols, &G, dh, dw);
-    }
-    Py_END_ALLOW_THREADS
+    void *cols = x ? take(&B, colso, size, fs, !adjoint, "cols", FLOATS) : NULL;
+    Call call = {.op = adjoint ? 3 : 2, .fs = fs, .dh = dh, .dw = dw, .in = adjoint ? cols : x,
+                 .out = adjoint ? x : cols, .G = &G};
+    int bad = !cols || run_batch(&call) < 0;
     release(&B);
+    if (bad) return NULL;
     Py_RETURN_NONE;
 }
 
