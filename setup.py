@@ -4,5 +4,6 @@ from setuptools import Extension, setup
 
 setup(ext_modules=[Extension(
     "gradtape._native._kernels", ["gradtape/_native/kernels.c"], optional=True,
-    depends=["gradtape/_native/im2col.h", "gradtape/_native/norm.h", "gradtape/_native/pooling.h"],
-    extra_compile_args=["-O3", "-fopenmp-simd", "-fno-math-errno", "-fno-trapping-math", "-std=c99"])])
+    depends=["gradtape/_native/im2col.h", "gradtape/_native/norm.h", "gradtape/_native/optim.h",
+             "gradtape/_native/pooling.h"],
+    extra_compile_args=["-O3", "-fopenmp-simd", "-fno-math-errno", "-fno-trapping-math", "-ffp-contract=off", "-std=c99"])])

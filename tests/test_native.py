@@ -236,3 +236,30 @@ def test_conv_gradients_with_kernels_on():
                                rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(dw.numpy(), _numeric_grad(lambda b: float(loss(x, gt.constant(b))), w0),
                                rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("schedule", [False, True])
+def test_adam_bit_for_bit_the_numpy_path(dtype, schedule, monkeypatch):
+    calls = []
+    if _native.available():
+        kernel = _native._compiled.adam
+        monkeypatch.setattr(_native._compiled, "adam", lambda *a: calls.append(1) or kernel(*a))
+    rng = np.random.default_rng(7)
+    w0 = rng.standard_normal((40, 30)).astype(dtype)
+    gs = [rng.standard_normal((40, 30)).astype(dtype) for _ in range(4)]
+
+    def run():
+        lr = gt.optimizers.schedules.ExponentialDecay(0.01, 10, 0.9) if schedule else 0.01
+        opt = gt.optimizers.Adam(lr, epsilon=1e-3)
+        w = gt.Variable(w0.copy())
+        for g in gs:
+            opt.apply_gradients([(gt.constant(g), w)])
+        return w.numpy(), [v.numpy() for v in opt.variables() if v.shape == w.shape]
+    (w1, s1), (w0_, s0) = both(run)
+    assert w1.dtype == dtype and len(s1) == len(s0) == 2
+    np.testing.assert_array_equal(w1, w0_)
+    for a, b in zip(s1, s0):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(w1, w0)
+    assert len(calls) == (4 if _native.available() else 0)  # the kernel ran on each step

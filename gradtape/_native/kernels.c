@@ -10,6 +10,7 @@
  *   layer_norm_grad(g, x, scale, dx, dscale, doffset, eps)
  *   im2col(x, cols, geometry, dh, dw)      a convolution's windows as the rows of a matrix
  *   col2im(cols, dx, geometry, dh, dw)     its adjoint: the rows added back into the windows
+ *   adam(g, m, v, out, c1, c2, alpha, eps)   Adam's slots in place and its step, one pass
  *
  * geometry = (n, h, w, c, ho, wo, kh, kw, sh, sw, pt, pl): NHWC input (n, h, w, c), output
  * (n, ho, wo, c), window (kh, kw), strides (sh, sw), padding before (pt, pl).
@@ -96,21 +97,27 @@ static int parse_geometry(PyObject *t, Geometry *g) {
 #define T float
 #define IT int32_t
 #define SUFFIX f4
+#define SQRT sqrtf
 #include "pooling.h"
 #include "im2col.h"
 #include "norm.h"
+#include "optim.h"
 #undef T
 #undef IT
 #undef SUFFIX
+#undef SQRT
 #define T double
 #define IT int64_t
 #define SUFFIX f8
+#define SQRT sqrt
 #include "pooling.h"
 #include "im2col.h"
 #include "norm.h"
+#include "optim.h"
 #undef T
 #undef IT
 #undef SUFFIX
+#undef SQRT
 
 /* -- the batch kernels' calls ---------------------------------------------------------------- */
 typedef struct {
@@ -260,6 +267,34 @@ static PyObject *py_layer_norm_grad(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+static PyObject *py_adam(PyObject *self, PyObject *args) {
+    PyObject *go, *mo, *vo, *outo;
+    double c1, c2, alpha, eps;
+    idx fs;
+    if (!PyArg_ParseTuple(args, "OOOOdddd", &go, &mo, &vo, &outo, &c1, &c2, &alpha, &eps) ||
+        float_size(go, &fs) < 0)
+        return NULL;
+    Py_buffer probe; /* float_size succeeded: g exports a contiguous buffer */
+    if (PyObject_GetBuffer(go, &probe, PyBUF_C_CONTIGUOUS) < 0) return NULL;
+    idx n = probe.len / fs;
+    PyBuffer_Release(&probe);
+    Buffers B = {.n = 0};
+    void *g = take(&B, go, n, fs, 0, "g", FLOATS);
+    void *m = g ? take(&B, mo, n, fs, 1, "m", FLOATS) : NULL;
+    void *v = m ? take(&B, vo, n, fs, 1, "v", FLOATS) : NULL;
+    void *out = v ? take(&B, outo, n, fs, 1, "out", FLOATS) : NULL;
+    if (!out) {
+        release(&B);
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    if (fs == 4) adam_f4(g, m, v, out, n, (float)c1, (float)c2, (float)alpha, (float)eps);
+    else adam_f8(g, m, v, out, n, c1, c2, alpha, eps);
+    Py_END_ALLOW_THREADS
+    release(&B);
+    Py_RETURN_NONE;
+}
+
 /* im2col(x, cols, geometry, dh, dw) and col2im(cols, dx, geometry, dh, dw) */
 static PyObject *windows_call(PyObject *args, int adjoint) {
     PyObject *xo, *colso, *geo;
@@ -298,6 +333,7 @@ static PyMethodDef methods[] = {
      "layer_norm_grad(g, x, scale, dx, dscale, doffset, rows, d, eps)"},
     {"im2col", py_im2col, METH_VARARGS, "im2col(x, cols, geometry, dh, dw)"},
     {"col2im", py_col2im, METH_VARARGS, "col2im(cols, dx, geometry, dh, dw)"},
+    {"adam", py_adam, METH_VARARGS, "adam(g, m, v, out, 1 - beta_1, 1 - beta_2, alpha, epsilon)"},
     {NULL, NULL, 0, NULL},
 };
 
