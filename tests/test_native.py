@@ -15,6 +15,7 @@ import pytest
 import gradtape as gt
 from gradtape import _native
 from gradtape.ops import conv, norm
+from gradtape.ops import nn as nn_ops
 
 
 def both(fn):
@@ -263,3 +264,27 @@ def test_adam_bit_for_bit_the_numpy_path(dtype, schedule, monkeypatch):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(w1, w0)
     assert len(calls) == (4 if _native.available() else 0)  # the kernel ran on each step
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_gradient_matches_numpy(dtype):
+    rng = np.random.default_rng(9)
+    x = _inputs((5, 40, 33), dtype, rng)
+    x.reshape(-1)[:7] = [-0.0, 0.0, np.nan, -np.inf, np.inf, -1.0, 1.0]
+    y0 = nn_ops._relu_fwd(x)
+    g = _inputs(x.shape, dtype, rng)
+    d1, d0 = both(lambda: nn_ops._relu_vjp_inplace(g.copy(), y0))
+    np.testing.assert_array_equal(d1, d0)
+
+
+@pytest.mark.parametrize("shape, ksize, strides, padding", POOLS[:5])
+def test_pool_gradient_masked_by_relu_in_the_scatter(shape, ksize, strides, padding):
+    rng = np.random.default_rng(2)
+    x = np.round(rng.standard_normal(shape) * 2).astype(np.float32)
+    m, k = conv._max_pool_fwd(x, ksize, strides, padding)
+    g = _inputs(m.shape, np.float32, rng)
+    attrs = dict(ksize=ksize, strides=strides, padding=padding)
+    masked = conv.PooledGrad(k, g, m, shape, attrs, relu=True)
+    d1, d0 = both(masked.dense)
+    np.testing.assert_array_equal(d1, d0)
+    np.testing.assert_array_equal(d0, conv._max_pool_grad_fwd(k, g * (m > 0), shape, **attrs))

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+
 try:
     from . import _kernels as _compiled
 except ImportError:  # not built (no compiler at install time)
     _compiled = None
+
+FLOATS = (np.dtype(np.float32), np.dtype(np.float64))  # the types the kernels take
 
 _enabled = os.environ.get("GRADTAPE_NATIVE", "1").strip().lower() not in ("0", "false", "no", "off")
 

@@ -5,7 +5,9 @@
  * call raises instead of writing out of bounds. The GIL is released while they run.
  *
  *   max_pool(x, out, arg, geometry)        window maxima and the offset of the first maximum
- *   max_pool_grad(arg, g, dx, geometry)    scatter each window's gradient to its maximum
+ *   max_pool_grad(arg, g, dx, geometry[, relu])   scatter each window's gradient to its maximum
+ *                                          (masked by relu > 0: a relu fed the pool)
+ *   relu_grad(g, y)                        g *= y > 0 in place (one pass; NumPy makes a mask)
  *   layer_norm(x, scale, offset, y, eps)   rows normalized, scaled and shifted
  *   layer_norm_grad(g, x, scale, dx, dscale, doffset, eps)
  *   im2col(x, cols, geometry, dh, dw)      a convolution's windows as the rows of a matrix
@@ -102,6 +104,7 @@ static int parse_geometry(PyObject *t, Geometry *g) {
 #include "im2col.h"
 #include "norm.h"
 #include "optim.h"
+#include "elementwise.h"
 #undef T
 #undef IT
 #undef SUFFIX
@@ -114,6 +117,7 @@ static int parse_geometry(PyObject *t, Geometry *g) {
 #include "im2col.h"
 #include "norm.h"
 #include "optim.h"
+#include "elementwise.h"
 #undef T
 #undef IT
 #undef SUFFIX
@@ -124,7 +128,7 @@ typedef struct {
     int op; /* which kernel */
     idx fs;
     int wide, dh, dw;
-    const void *in;
+    const void *in, *in2;
     void *out, *out2;
     const Geometry *G;
 } Call;
@@ -134,9 +138,9 @@ static int run_part(const Call *c, idx b0, idx b1) {
     case 0:
         return c->fs == 4 ? max_pool_f4(c->in, c->out, c->out2, c->wide, c->G, b0, b1)
                           : max_pool_f8(c->in, c->out, c->out2, c->wide, c->G, b0, b1);
-    case 1: /* in = arg, out2 = g, out = dx */
-        return c->fs == 4 ? max_pool_grad_f4(c->in, c->wide, c->out2, c->out, c->G, b0, b1)
-                          : max_pool_grad_f8(c->in, c->wide, c->out2, c->out, c->G, b0, b1);
+    case 1: /* in = arg, out2 = g, in2 = relu mask or NULL, out = dx */
+        return c->fs == 4 ? max_pool_grad_f4(c->in, c->wide, c->out2, c->in2, c->out, c->G, b0, b1)
+                          : max_pool_grad_f8(c->in, c->wide, c->out2, c->in2, c->out, c->G, b0, b1);
     case 2:
         return c->fs == 4 ? im2col_f4(c->in, c->out, c->G, c->dh, c->dw, b0, b1)
                           : im2col_f8(c->in, c->out, c->G, c->dh, c->dw, b0, b1);
@@ -192,10 +196,10 @@ static PyObject *py_max_pool(PyObject *self, PyObject *args) {
 }
 
 static PyObject *py_max_pool_grad(PyObject *self, PyObject *args) {
-    PyObject *argo, *go, *dxo, *geo;
+    PyObject *argo, *go, *dxo, *geo, *reluo = Py_None;
     Geometry G;
     idx fs;
-    if (!PyArg_ParseTuple(args, "OOOO", &argo, &go, &dxo, &geo) || parse_geometry(geo, &G) < 0 ||
+    if (!PyArg_ParseTuple(args, "OOOO|O", &argo, &go, &dxo, &geo, &reluo) || parse_geometry(geo, &G) < 0 ||
         float_size(go, &fs) < 0)
         return NULL;
     idx as = G.kh * G.kw <= 256 ? 1 : 4;
@@ -203,10 +207,36 @@ static PyObject *py_max_pool_grad(PyObject *self, PyObject *args) {
     void *arg = take(&B, argo, G.n * G.ho * G.wo * G.c, as, 0, "arg", OFFSETS);
     void *g = arg ? take(&B, go, G.n * G.ho * G.wo * G.c, fs, 0, "g", FLOATS) : NULL;
     void *dx = g ? take(&B, dxo, G.n * G.h * G.w * G.c, fs, 1, "dx", FLOATS) : NULL;
-    Call call = {.op = 1, .fs = fs, .wide = as == 4, .in = arg, .out = dx, .out2 = g, .G = &G};
-    int bad = !dx || run_batch(&call) < 0;
+    void *relu = NULL;
+    if (dx && reluo != Py_None) relu = take(&B, reluo, G.n * G.ho * G.wo * G.c, fs, 0, "relu", FLOATS);
+    Call call = {.op = 1, .fs = fs, .wide = as == 4, .in = arg, .in2 = relu, .out = dx, .out2 = g, .G = &G};
+    int bad = !dx || (reluo != Py_None && !relu) || run_batch(&call) < 0;
     release(&B);
     if (bad) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* relu_grad(g, y): g *= y > 0 in place; any contiguous float32/float64 arrays of one size. */
+static PyObject *py_relu_grad(PyObject *self, PyObject *args) {
+    PyObject *go, *yo;
+    idx fs;
+    if (!PyArg_ParseTuple(args, "OO", &go, &yo) || float_size(go, &fs) < 0) return NULL;
+    Py_buffer probe;
+    if (PyObject_GetBuffer(go, &probe, PyBUF_C_CONTIGUOUS) < 0) return NULL;
+    idx n = probe.len / fs;
+    PyBuffer_Release(&probe);
+    Buffers B = {.n = 0};
+    void *g = take(&B, go, n, fs, 1, "g", FLOATS);
+    void *y = g ? take(&B, yo, n, fs, 0, "y", FLOATS) : NULL;
+    if (!y) {
+        release(&B);
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    if (fs == 4) relu_grad_f4(g, y, n);
+    else relu_grad_f8(g, y, n);
+    Py_END_ALLOW_THREADS
+    release(&B);
     Py_RETURN_NONE;
 }
 
@@ -333,6 +363,7 @@ static PyMethodDef methods[] = {
      "layer_norm_grad(g, x, scale, dx, dscale, doffset, rows, d, eps)"},
     {"im2col", py_im2col, METH_VARARGS, "im2col(x, cols, geometry, dh, dw)"},
     {"col2im", py_col2im, METH_VARARGS, "col2im(cols, dx, geometry, dh, dw)"},
+    {"relu_grad", py_relu_grad, METH_VARARGS, "relu_grad(g, y): g *= y > 0 in place"},
     {"adam", py_adam, METH_VARARGS, "adam(g, m, v, out, 1 - beta_1, 1 - beta_2, alpha, epsilon)"},
     {NULL, NULL, 0, NULL},
 };

@@ -111,26 +111,33 @@ static void NAME(pick)(const T *restrict g, const IT *restrict k, IT t, T *restr
  * (batch elements b0 <= b < b1; -1 when out of memory).
  * Otherwise dx is cleared and each window adds its g at its maximum, in reverse row-major
  * order of the windows: for every element of dx that is the NumPy path's order (offsets
- * ascending), so overlapping windows sum in the same order. */
-static int NAME(max_pool_grad)(const void *restrict arg, int wide, const T *restrict g, T *restrict dx,
-                               const Geometry *G, idx b0, idx b1) {
+ * ascending), so overlapping windows sum in the same order. With ``relu`` (the pool's output)
+ * each g is first multiplied by ``relu > 0``, as a relu feeding the pool masks it. */
+static int NAME(max_pool_grad)(const void *restrict arg, int wide, const T *restrict g0, const T *restrict relu,
+                               T *restrict dx, const Geometry *G, idx b0, idx b1) {
     const idx h = G->h, w = G->w, c = G->c, ho = G->ho, wo = G->wo;
     const int kh = G->kh, kw = G->kw, sh = G->sh, sw = G->sw, pt = G->pt, pl = G->pl;
     const int tiles = kh == sh && kw == sw && pt == 0 && pl == 0 && ho * kh == h && wo * kw == w;
     if (tiles) {
-        IT *k = malloc((size_t)c * sizeof(IT) + 16);
+        IT *k = malloc((size_t)c * (sizeof(IT) + sizeof(T)) + 16);
         if (!k) return -1;
+        T *gm = (T *)(k + c);
         for (idx b = b0; b < b1; b++)
             for (idx oy = 0; oy < ho; oy++)
                 for (idx ox = 0; ox < wo; ox++) {
                     const idx o = ((b * ho + oy) * wo + ox) * c;
+                    const T *g = g0 + o;
+                    if (relu) {
+                        for (idx ch = 0; ch < c; ch++) gm[ch] = g[ch] * (T)(relu[o + ch] > 0);
+                        g = gm;
+                    }
                     if (wide)
                         for (idx ch = 0; ch < c; ch++) k[ch] = ((const int32_t *)arg)[o + ch];
                     else
                         for (idx ch = 0; ch < c; ch++) k[ch] = ((const uint8_t *)arg)[o + ch];
                     for (int i = 0; i < kh; i++)
                         for (int j = 0; j < kw; j++)
-                            NAME(pick)(g + o, k, i * kw + j, dx + ((b * h + oy * kh + i) * w + ox * kw + j) * c, c);
+                            NAME(pick)(g, k, i * kw + j, dx + ((b * h + oy * kh + i) * w + ox * kw + j) * c, c);
                 }
         free(k);
         return 0;
@@ -143,7 +150,8 @@ static int NAME(max_pool_grad)(const void *restrict arg, int wide, const T *rest
                 for (idx ch = 0; ch < c; ch++) {
                     const int t = wide ? (int)((const int32_t *)arg)[o + ch] : (int)((const uint8_t *)arg)[o + ch];
                     const idx iy = oy * sh + t / kw - pt, ix = ox * sw + t % kw - pl;
-                    if (iy >= 0 && iy < h && ix >= 0 && ix < w) dx[((b * h + iy) * w + ix) * c + ch] += g[o + ch];
+                    const T gv = relu ? g0[o + ch] * (T)(relu[o + ch] > 0) : g0[o + ch];
+                    if (iy >= 0 && iy < h && ix >= 0 && ix < w) dx[((b * h + iy) * w + ix) * c + ch] += gv;
                 }
             }
     return 0;

@@ -29,9 +29,6 @@ from .._engine.tensor import Tensor, to_array
 from .array import reshape, transpose
 
 
-_NATIVE_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))  # the compiled kernels' types
-
-
 # -- geometry ------------------------------------------------------------------------------
 def _pad(x, padding, value=0):
     """``x`` (N, H, W, C) with ``padding`` ((top, bottom), (left, right)) of ``value`` around."""
@@ -85,7 +82,7 @@ def _im2col(x, padding, ksize, out, strides, dilations, buf=None):
     """
     c = x.shape[3]
     rows, k = x.shape[0] * out[0] * out[1], ksize[0] * ksize[1] * c
-    if c > 1 and x.dtype in _NATIVE_FLOATS and type(x) is np.ndarray and _native.kernels() is not None:
+    if c > 1 and x.dtype in _native.FLOATS and type(x) is np.ndarray and _native.kernels() is not None:
         cols = np.empty((rows, k), x.dtype) if buf is None else buf[:rows * k].reshape(rows, k)
         geometry = _geometry(x.shape[0], x.shape[1:3], c, out, ksize, strides, padding)
         _native.kernels().im2col(np.ascontiguousarray(x), cols, geometry, dilations[0], dilations[1])
@@ -169,7 +166,7 @@ def _conv_bpi_native(g, w, input_shape, strides, dilations, padding):
 def _conv_bpi_fwd(g, w, input_shape, strides, dilations, padding, depthwise):
     """Scatter-add each window offset's contribution straight into the unpadded gradient."""
     if (not depthwise and input_shape[3] > 1 and type(g) is np.ndarray and type(w) is np.ndarray
-            and g.dtype in _NATIVE_FLOATS and w.dtype == g.dtype and _native.kernels() is not None):
+            and g.dtype in _native.FLOATS and w.dtype == g.dtype and _native.kernels() is not None):
         return _conv_bpi_native(g, w, input_shape, strides, dilations, padding)
     n, h, wd, c = input_shape
     kh, kw = w.shape[:2]
@@ -315,7 +312,7 @@ def _max_pool_fwd(x, ksize, strides, padding):
 def _native_pool_geometry(x, ksize, strides, padding):
     """``(output shape, offsets dtype, geometry)`` for the compiled max pool kernels, or None
     when they are off or do not apply (not a float32/float64 array)."""
-    if _native.kernels() is None or type(x) is not np.ndarray or x.dtype not in _NATIVE_FLOATS:
+    if _native.kernels() is None or type(x) is not np.ndarray or x.dtype not in _native.FLOATS:
         return None
     n, h, w, c = x.shape
     out = _pool_out(x.shape, ksize, strides, padding)
@@ -323,14 +320,25 @@ def _native_pool_geometry(x, ksize, strides, padding):
     return (n,) + out + (c,), (np.uint8 if ksize[0] * ksize[1] <= 256 else np.int32), geometry
 
 
+def _max_pool_grad_native(arg, g, input_shape, ksize, strides, padding, relu=None):
+    """The compiled scatter (masked by ``relu > 0`` when given), or None when it does not apply."""
+    if type(g) is not np.ndarray or _native.kernels() is None or g.dtype not in _native.FLOATS:
+        return None
+    if (arg.dtype != (np.uint8 if ksize[0] * ksize[1] <= 256 else np.int32) or arg.shape != g.shape
+            or (relu is not None and (relu.dtype != g.dtype or relu.shape != g.shape))):
+        return None
+    n, h, w, c = input_shape
+    dx = np.empty(input_shape, g.dtype)
+    geometry = _geometry(n, (h, w), c, g.shape[1:3], ksize, strides, padding)
+    _native.kernels().max_pool_grad(np.ascontiguousarray(arg), np.ascontiguousarray(g), dx, geometry,
+                                    None if relu is None else np.ascontiguousarray(relu))
+    return dx
+
+
 def _max_pool_grad_fwd(arg, g, input_shape, ksize, strides, padding):
-    if type(g) is np.ndarray and _native.kernels() is not None and g.dtype in _NATIVE_FLOATS:
-        n, h, w, c = input_shape
-        if arg.dtype == (np.uint8 if ksize[0] * ksize[1] <= 256 else np.int32) and arg.shape == g.shape:
-            dx = np.empty(input_shape, g.dtype)
-            geometry = _geometry(n, (h, w), c, g.shape[1:3], ksize, strides, padding)
-            _native.kernels().max_pool_grad(np.ascontiguousarray(arg), np.ascontiguousarray(g), dx, geometry)
-            return dx
+    native = _max_pool_grad_native(arg, g, input_shape, ksize, strides, padding)
+    if native is not None:
+        return native
     (pt, pb), (pl, pr) = padding
     n, h, w, c = input_shape
     size = (n, h + pt + pb, w + pl + pr, c)
@@ -387,15 +395,22 @@ class PooledGrad(DeferredGrad):
 
     Most pools follow a relu. The relu's rule then masks ``g`` with ``m > 0`` at the pooled
     size (at a maximum, the relu's output is ``m``) instead of reading and writing the
-    full-size gradient: one pass over a quarter of the data in place of two full passes.
+    full-size gradient: one pass over a quarter of the data in place of two full passes. With
+    the compiled kernels the mask is applied by the scatter itself (``relu``), no pass at all.
     """
 
-    __slots__ = ("arg", "g", "m", "shape", "dtype", "attrs")
+    __slots__ = ("arg", "g", "m", "shape", "dtype", "attrs", "relu")
 
-    def __init__(self, arg, g, m, shape, attrs):
+    def __init__(self, arg, g, m, shape, attrs, relu=False):
         self.arg, self.g, self.m, self.shape, self.dtype, self.attrs = arg, g, m, shape, g.dtype, attrs
+        self.relu = relu
 
     def dense(self) -> np.ndarray:
+        if self.relu:
+            native = _max_pool_grad_native(self.arg, self.g, self.shape, relu=self.m, **self.attrs)
+            if native is not None:
+                return native
+            return _max_pool_grad_fwd(self.arg, self.g * (self.m > 0), self.shape, **self.attrs)
         return _max_pool_grad_fwd(self.arg, self.g, self.shape, **self.attrs)
 
     def masked_by_relu(self) -> PooledGrad | None:
@@ -403,7 +418,7 @@ class PooledGrad(DeferredGrad):
         where a NaN maximum could stand for a window whose chosen element is not NaN)."""
         if self.m.dtype.kind != "f" or np.isnan(self.m).any():
             return None
-        return PooledGrad(self.arg, self.g * (self.m > 0), self.m, self.shape, self.attrs)
+        return PooledGrad(self.arg, self.g, self.m, self.shape, self.attrs, relu=True)
 
 
 def _max_pool_vjp(m, g, ans, x, **a):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _native
 from .._engine.primitive import bind, bind1, bind2, primitive
 from .._engine.tensor import Tensor, to_array, wrap
 from . import _kernels
@@ -33,6 +34,14 @@ def _as_float_tensor(x):
 
 
 # -- piecewise activations ---------------------------------------------------------------------
+def _native_floats(*arrays) -> bool:
+    """Whether the compiled elementwise kernels take these arrays (contiguous, one float type)."""
+    a = arrays[0]
+    return (type(a) is np.ndarray and a.dtype in _native.FLOATS and a.flags.c_contiguous
+            and all(type(b) is np.ndarray and b.dtype == a.dtype and b.shape == a.shape
+                    and b.flags.c_contiguous for b in arrays[1:]) and _native.kernels() is not None)
+
+
 def _relu_fwd(x):
     if type(x) is np.ndarray and x.size > 1024:
         # NumPy's maximum against an array is vectorized, against a scalar it is not: zeros
@@ -45,8 +54,17 @@ def _relu_fwd(x):
 _relu = primitive("relu", _relu_fwd,
                   vjp=(lambda m, g, ans, x: g * (ans > 0),),
                   jvp=(lambda m, t, ans, x: t * (ans > 0),), save_args=(), save_out=True,
-                  elementwise=True, vjp_inplace=lambda g, ans, x: np.multiply(g, ans > 0, out=g),
+                  elementwise=True, vjp_inplace=lambda g, ans, x: _relu_vjp_inplace(g, ans),
                   vjp_deferred=lambda g, ans, x: g.masked_by_relu() if type(g) is PooledGrad else None)
+
+
+def _relu_vjp_inplace(g, ans):
+    if g.size > 1024 and _native_floats(g, ans):
+        # g *= ans > 0 in one pass (NumPy makes the mask first: 2x slower). A compiled forward
+        # was measured no faster than NumPy's maximum against zeros, so relu's forward stays.
+        _native.kernels().relu_grad(g, ans)
+        return g
+    return np.multiply(g, ans > 0, out=g)
 
 
 def relu(features, name=None):

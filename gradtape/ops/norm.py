@@ -45,7 +45,7 @@ def _normalized(m, x, n: int, epsilon: float):
 def _native_rows(x, scale, offset, d):
     """``(x, scale, offset)`` as C-contiguous arrays of rows of ``d`` for the compiled kernels,
     or None when they are off or do not apply."""
-    if (_native.kernels() is None or type(x) is not np.ndarray or x.dtype not in _NATIVE_FLOATS
+    if (_native.kernels() is None or type(x) is not np.ndarray or x.dtype not in _native.FLOATS
             or not x.size):
         return None
     for p in (scale, offset):
@@ -54,8 +54,6 @@ def _native_rows(x, scale, offset, d):
     return (np.ascontiguousarray(x).reshape(-1, d), np.ascontiguousarray(scale).reshape(d),
             np.ascontiguousarray(offset).reshape(d))
 
-
-_NATIVE_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _forward(x, scale, offset, n, epsilon):

@@ -33,8 +33,6 @@ from .._engine.tensor import Tensor, Variable
 from . import schedules as _schedules
 from ._keras3 import Keras3OptimizerMethods
 
-_NATIVE_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))  # the compiled kernels' types
-
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "get"]
 
 
@@ -651,7 +649,7 @@ class Adam(Optimizer):
         alpha = lr * math.sqrt(1.0 - b2 ** step) / (1.0 - b1 ** step)
         m, v = slots["m"], slots["v"]
         kernels = _native.kernels()
-        if (kernels is not None and g.dtype in _NATIVE_FLOATS and g.flags.c_contiguous
+        if (kernels is not None and g.dtype in _native.FLOATS and g.flags.c_contiguous
                 and m.flags.c_contiguous and v.flags.c_contiguous):
             # the same arithmetic in one pass over memory instead of ten (bit for bit the same)
             tmp = np.empty_like(g)
