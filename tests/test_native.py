@@ -288,3 +288,17 @@ def test_pool_gradient_masked_by_relu_in_the_scatter(shape, ksize, strides, padd
     d1, d0 = both(masked.dense)
     np.testing.assert_array_equal(d1, d0)
     np.testing.assert_array_equal(d0, conv._max_pool_grad_fwd(k, g * (m > 0), shape, **attrs))
+
+
+@pytest.mark.parametrize("dtype, tol", [(np.float32, 1e-6), (np.float64, 1e-15)])
+@pytest.mark.parametrize("shape", [(16, 4, 32, 32), (3, 700), (2000, 1)])
+def test_softmax_gradient_matches_numpy(shape, dtype, tol):
+    rng = np.random.default_rng(4)
+    y = nn_ops._softmax_fwd(rng.standard_normal(shape).astype(dtype), -1)
+    g = rng.standard_normal(shape).astype(dtype)
+    d1, d0 = both(lambda: nn_ops._softmax_vjp_inplace(g.copy(), y, None, -1))
+    assert d1.dtype == dtype
+    np.testing.assert_allclose(d1, d0, rtol=tol * 10, atol=tol)
+    g[0, 0] = np.inf
+    d1, d0 = both(lambda: nn_ops._softmax_vjp_inplace(g.copy(), y, None, y.ndim - 1))
+    np.testing.assert_array_equal(np.isnan(d1), np.isnan(d0))

@@ -1,6 +1,18 @@
 /* Elementwise kernels for one float type T (see kernels.c). */
 
 /* g *= (y > 0), as NumPy's product with the mask (inf * 0 is NaN there too). */
-static void NAME(relu_grad)(T *restrict g, const T *restrict y, idx n) {
+CLONES static void NAME(relu_grad)(T *restrict g, const T *restrict y, idx n) {
     for (idx i = 0; i < n; i++) g[i] = g[i] * (T)(y[i] > 0);
+}
+
+/* A softmax's gradient in place, over rows of d: g = (g - sum(g * y)) * y. */
+CLONES static void NAME(softmax_grad)(T *restrict g, const T *restrict y, idx rows, idx d) {
+    for (idx r = 0; r < rows; r++) {
+        T *gr = g + r * d;
+        const T *yr = y + r * d;
+        T s = 0;
+#pragma omp simd reduction(+ : s)
+        for (idx j = 0; j < d; j++) s += gr[j] * yr[j];
+        for (idx j = 0; j < d; j++) gr[j] = (gr[j] - s) * yr[j];
+    }
 }

@@ -8,6 +8,7 @@
  *   max_pool_grad(arg, g, dx, geometry[, relu])   scatter each window's gradient to its maximum
  *                                          (masked by relu > 0: a relu fed the pool)
  *   relu_grad(g, y)                        g *= y > 0 in place (one pass; NumPy makes a mask)
+ *   softmax_grad(g, y, rows, d)            g = (g - sum(g y)) y in place, per row
  *   layer_norm(x, scale, offset, y, eps)   rows normalized, scaled and shifted
  *   layer_norm_grad(g, x, scale, dx, dscale, doffset, eps)
  *   im2col(x, cols, geometry, dh, dw)      a convolution's windows as the rows of a matrix
@@ -85,6 +86,20 @@ static int parse_geometry(PyObject *t, Geometry *g) {
     }
     return 0;
 }
+
+/* The loops are compiled twice on x86-64 with GCC and glibc, for AVX2 and for the baseline, and
+ * the loader picks one for the CPU (target_clones); elsewhere once, for the baseline. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__GLIBC__)
+#define CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CLONES
+#endif
+/* helpers inlined into each clone (a call would run the baseline version) */
+#if defined(__GNUC__)
+#define INLINE static inline __attribute__((always_inline))
+#else
+#define INLINE static inline
+#endif
 
 /* -- typed kernels: pooling.h and norm.h, once per floating type -------------------------- */
 /* NumPy's maximum: NaN if either is NaN, else the larger (the first when they compare equal). */
@@ -213,6 +228,32 @@ static PyObject *py_max_pool_grad(PyObject *self, PyObject *args) {
     int bad = !dx || (reluo != Py_None && !relu) || run_batch(&call) < 0;
     release(&B);
     if (bad) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* softmax_grad(g, y, rows, d): g = (g - sum(g y)) y in place, per row of d. (A compiled
+ * softmax forward was measured no faster: NumPy's exp, which dominates it, is as fast as a
+ * vectorized polynomial here.) */
+static PyObject *py_softmax_grad(PyObject *self, PyObject *args) {
+    PyObject *go, *yo;
+    idx rows, d, fs;
+    if (!PyArg_ParseTuple(args, "OOnn", &go, &yo, &rows, &d) || float_size(go, &fs) < 0) return NULL;
+    if (rows < 0 || d < 1) {
+        PyErr_SetString(PyExc_ValueError, "gradtape native kernel: bad rows");
+        return NULL;
+    }
+    Buffers B = {.n = 0};
+    void *g = take(&B, go, rows * d, fs, 1, "g", FLOATS);
+    void *y = g ? take(&B, yo, rows * d, fs, 0, "y", FLOATS) : NULL;
+    if (!y) {
+        release(&B);
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    if (fs == 4) softmax_grad_f4(g, y, rows, d);
+    else softmax_grad_f8(g, y, rows, d);
+    Py_END_ALLOW_THREADS
+    release(&B);
     Py_RETURN_NONE;
 }
 
@@ -364,6 +405,7 @@ static PyMethodDef methods[] = {
     {"im2col", py_im2col, METH_VARARGS, "im2col(x, cols, geometry, dh, dw)"},
     {"col2im", py_col2im, METH_VARARGS, "col2im(cols, dx, geometry, dh, dw)"},
     {"relu_grad", py_relu_grad, METH_VARARGS, "relu_grad(g, y): g *= y > 0 in place"},
+    {"softmax_grad", py_softmax_grad, METH_VARARGS, "softmax_grad(g, y, rows, d): in place"},
     {"adam", py_adam, METH_VARARGS, "adam(g, m, v, out, 1 - beta_1, 1 - beta_2, alpha, epsilon)"},
     {NULL, NULL, 0, NULL},
 };

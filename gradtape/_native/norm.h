@@ -1,7 +1,7 @@
 /* Layer normalization over rows of d for one float type T (see kernels.c). */
 
 /* Mean and 1/std of one row, in two passes (the variance of the centred row). */
-static void NAME(row_stats)(const T *restrict xr, idx d, double eps, T *mean, T *rstd) {
+INLINE void NAME(row_stats)(const T *restrict xr, idx d, double eps, T *mean, T *rstd) {
     T s = 0, v = 0;
 #pragma omp simd reduction(+ : s)
     for (idx j = 0; j < d; j++) s += xr[j];
@@ -16,7 +16,7 @@ static void NAME(row_stats)(const T *restrict xr, idx d, double eps, T *mean, T 
 }
 
 /* y = (x - mean) * rstd * s + o, row by row. */
-static void NAME(layer_norm)(const T *restrict x, const T *restrict s, const T *restrict o, T *restrict y,
+CLONES static void NAME(layer_norm)(const T *restrict x, const T *restrict s, const T *restrict o, T *restrict y,
                              idx rows, idx d, double eps) {
     for (idx r = 0; r < rows; r++) {
         const T *xr = x + r * d;
@@ -30,7 +30,7 @@ static void NAME(layer_norm)(const T *restrict x, const T *restrict s, const T *
 
 /* dx = rstd * (g s - mean(g s) - xhat * mean(g s xhat)); dscale = sum of g xhat over rows and
  * doffset = sum of g (both cleared first). */
-static void NAME(layer_norm_grad)(const T *restrict g, const T *restrict x, const T *restrict s,
+CLONES static void NAME(layer_norm_grad)(const T *restrict g, const T *restrict x, const T *restrict s,
                                   T *restrict dx, T *restrict ds, T *restrict dof, idx rows, idx d,
                                   double eps) {
     memset(ds, 0, (size_t)d * sizeof(T));

@@ -235,6 +235,9 @@ def _softmax_jvp(m, t, y, x, axis):
 
 
 def _softmax_vjp_inplace(g, y, x, axis):
+    if (axis == -1 or axis == y.ndim - 1) and y.size > 1024 and _native_floats(g, y):
+        _native.kernels().softmax_grad(g, y, y.size // y.shape[-1], y.shape[-1])  # one pass per row
+        return g
     s = _kernels.sum_(g * y, axis, True)
     np.subtract(g, s, out=g)
     return np.multiply(g, y, out=g)
