@@ -213,11 +213,6 @@ def _matmul_fwd(a, b):
             _check_matmul(a, b, "matmul")
             raise
         return out.reshape(a.shape[:-1] + (b.shape[-1],))
-    if (b.ndim > 2 and type(b) is np.ndarray and b.strides[-2] == b.itemsize != b.strides[-1]
-            and b.shape[-1] > 1 and a.strides[-1] == a.itemsize):
-        # A stack of transposed right operands (attention's q @ k^T) against rows: NumPy's
-        # product is about 2x slower than a copy of the operand and the product of the copy.
-        b = np.ascontiguousarray(b)
     try:
         return np.matmul(a, b)
     except ValueError:
