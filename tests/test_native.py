@@ -241,18 +241,20 @@ def test_conv_gradients_with_kernels_on():
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("schedule", [False, True])
-def test_adam_bit_for_bit_the_numpy_path(dtype, schedule, monkeypatch):
+@pytest.mark.parametrize("decay", [None, 0.01])
+def test_adam_bit_for_bit_the_numpy_path(dtype, schedule, decay, monkeypatch):
     calls = []
     if _native.available():
         kernel = _native._compiled.adam
-        monkeypatch.setattr(_native._compiled, "adam", lambda *a: calls.append(1) or kernel(*a))
+        monkeypatch.setattr(_native._compiled, "adam", lambda *a: calls.append(len(a)) or kernel(*a))
     rng = np.random.default_rng(7)
     w0 = rng.standard_normal((40, 30)).astype(dtype)
     gs = [rng.standard_normal((40, 30)).astype(dtype) for _ in range(4)]
 
     def run():
         lr = gt.optimizers.schedules.ExponentialDecay(0.01, 10, 0.9) if schedule else 0.01
-        opt = gt.optimizers.Adam(lr, epsilon=1e-3)
+        opt = (gt.optimizers.Adam(lr, epsilon=1e-3) if decay is None
+               else gt.optimizers.AdamW(lr, weight_decay=decay, epsilon=1e-3))
         w = gt.Variable(w0.copy())
         for g in gs:
             opt.apply_gradients([(gt.constant(g), w)])
@@ -263,7 +265,9 @@ def test_adam_bit_for_bit_the_numpy_path(dtype, schedule, monkeypatch):
     for a, b in zip(s1, s0):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(w1, w0)
-    assert len(calls) == (4 if _native.available() else 0)  # the kernel ran on each step
+    # the kernel ran on each step: with the weights (the new value in one pass) for Adam, without
+    # them (the step only, then the decay) for AdamW
+    assert calls == ([] if not _native.available() else [9 if decay is None else 8] * 4)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

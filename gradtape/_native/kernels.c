@@ -13,7 +13,8 @@
  *   layer_norm_grad(g, x, scale, dx, dscale, doffset, eps)
  *   im2col(x, cols, geometry, dh, dw)      a convolution's windows as the rows of a matrix
  *   col2im(cols, dx, geometry, dh, dw)     its adjoint: the rows added back into the windows
- *   adam(g, m, v, out, c1, c2, alpha, eps)   Adam's slots in place and its step, one pass
+ *   adam(g, m, v, out, c1, c2, alpha, eps[, w])   Adam's slots in place and its step (or the
+ *                                          new weights w - step), one pass
  *
  * geometry = (n, h, w, c, ho, wo, kh, kw, sh, sw, pt, pl): NHWC input (n, h, w, c), output
  * (n, ho, wo, c), window (kh, kw), strides (sh, sw), padding before (pt, pl).
@@ -339,10 +340,10 @@ static PyObject *py_layer_norm_grad(PyObject *self, PyObject *args) {
 }
 
 static PyObject *py_adam(PyObject *self, PyObject *args) {
-    PyObject *go, *mo, *vo, *outo;
+    PyObject *go, *mo, *vo, *outo, *wo = Py_None;
     double c1, c2, alpha, eps;
     idx fs;
-    if (!PyArg_ParseTuple(args, "OOOOdddd", &go, &mo, &vo, &outo, &c1, &c2, &alpha, &eps) ||
+    if (!PyArg_ParseTuple(args, "OOOOdddd|O", &go, &mo, &vo, &outo, &c1, &c2, &alpha, &eps, &wo) ||
         float_size(go, &fs) < 0)
         return NULL;
     Py_buffer probe; /* float_size succeeded: g exports a contiguous buffer */
@@ -354,13 +355,15 @@ static PyObject *py_adam(PyObject *self, PyObject *args) {
     void *m = g ? take(&B, mo, n, fs, 1, "m", FLOATS) : NULL;
     void *v = m ? take(&B, vo, n, fs, 1, "v", FLOATS) : NULL;
     void *out = v ? take(&B, outo, n, fs, 1, "out", FLOATS) : NULL;
-    if (!out) {
+    void *w = NULL;
+    if (out && wo != Py_None) w = take(&B, wo, n, fs, 0, "w", FLOATS);
+    if (!out || (wo != Py_None && !w)) {
         release(&B);
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    if (fs == 4) adam_f4(g, m, v, out, n, (float)c1, (float)c2, (float)alpha, (float)eps);
-    else adam_f8(g, m, v, out, n, c1, c2, alpha, eps);
+    if (fs == 4) adam_f4(g, m, v, out, w, n, (float)c1, (float)c2, (float)alpha, (float)eps);
+    else adam_f8(g, m, v, out, w, n, c1, c2, alpha, eps);
     Py_END_ALLOW_THREADS
     release(&B);
     Py_RETURN_NONE;
@@ -406,7 +409,7 @@ static PyMethodDef methods[] = {
     {"col2im", py_col2im, METH_VARARGS, "col2im(cols, dx, geometry, dh, dw)"},
     {"relu_grad", py_relu_grad, METH_VARARGS, "relu_grad(g, y): g *= y > 0 in place"},
     {"softmax_grad", py_softmax_grad, METH_VARARGS, "softmax_grad(g, y, rows, d): in place"},
-    {"adam", py_adam, METH_VARARGS, "adam(g, m, v, out, 1 - beta_1, 1 - beta_2, alpha, epsilon)"},
+    {"adam", py_adam, METH_VARARGS, "adam(g, m, v, out, 1 - beta_1, 1 - beta_2, alpha, epsilon[, w])"},
     {NULL, NULL, 0, NULL},
 };
 
