@@ -86,9 +86,10 @@ def functions_run_eagerly() -> bool:
 
 
 def set_native_kernels(enabled: bool) -> None:
-    """Use gradtape's compiled kernels (max pooling, layer normalization and their gradients)
-    when they are built, or NumPy alone. A gradtape extension; the environment variable
-    ``GRADTAPE_NATIVE=0`` turns them off from the start. Results agree to rounding.
+    """Use gradtape's compiled kernels (max pooling, convolution windows, layer normalization,
+    the gradients of relu and softmax, Adam's step) when they are built, or NumPy alone. A
+    gradtape extension; the environment variable ``GRADTAPE_NATIVE=0`` turns them off from the
+    start. Results agree exactly or to rounding (docs/performance.md says which).
 
     >>> import gradtape as gt
     >>> gt.config.set_native_kernels(False)

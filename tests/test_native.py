@@ -186,8 +186,12 @@ def test_kernels_refuse_wrong_sizes_instead_of_writing_past_the_end():
     with pytest.raises(ValueError, match="y has"):
         k.layer_norm(np.zeros((3, 4), np.float32), np.ones(4, np.float32), np.zeros(4, np.float32),
                      np.empty((3, 3), np.float32), 3, 4, 1e-5)
-    with pytest.raises(ValueError, match="bad pooling geometry"):
+    with pytest.raises(ValueError, match="bad geometry"):
         k.max_pool(x, x, x, (1, 4, 4, 2, 2, 2, 0, 2, 2, 2, 0, 0))
+    with pytest.raises(ValueError, match="bad geometry"):  # sizes that overflow an index
+        k.max_pool(x, x, x, (1 << 40, 1 << 20, 4, 2, 2, 2, 2, 2, 2, 2, 0, 0))
+    with pytest.raises(ValueError, match="bad rows"):
+        k.softmax_grad(np.zeros(4, np.float32), np.zeros(4, np.float32), 1 << 62, 4)
     with pytest.raises((BufferError, ValueError), match="contiguous"):
         k.layer_norm(np.zeros((3, 2), np.float32), np.ones(2, np.float32), np.zeros(2, np.float32),
                      np.zeros((3, 4), np.float32)[:, ::2], 3, 2, 1e-5)

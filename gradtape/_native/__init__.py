@@ -1,10 +1,12 @@
 """gradtape's optional compiled kernels, and the switch that turns them off.
 
-A few ops are a single pass over memory in C where NumPy needs several (max pooling and its
-gradient, layer normalization and its gradient). ``pip install`` compiles them from
-``kernels.c`` when a C compiler is present; without one, or with ``GRADTAPE_NATIVE=0`` in the
-environment, or after ``gt.config.set_native_kernels(False)``, every op runs on NumPy alone
-with the same semantics (the results may differ in the last bits of a sum).
+A few loops are a single pass over memory in C where NumPy needs several: max pooling and its
+gradient (which also applies a relu's mask), a convolution's im2col and col2im, layer
+normalization and its gradient, the gradients of relu and softmax, and Adam's step.
+``pip install`` compiles them from ``kernels.c`` when a C compiler is present; without one,
+with ``GRADTAPE_NATIVE=0`` in the environment, or after ``gt.config.set_native_kernels(False)``,
+every op runs on NumPy alone with the same semantics (results may differ in the last bits of
+a sum taken in another order).
 
 Each op checks ``kernels()`` at call time: the compiled module, or None.
 """
@@ -36,9 +38,11 @@ def available() -> bool:
 
 
 def set_enabled(enabled: bool) -> None:
+    """Turn the kernels on or off (``gt.config.set_native_kernels``)."""
     global _enabled
     _enabled = bool(enabled)
 
 
 def enabled() -> bool:
+    """Whether ops run the kernels: built and not turned off."""
     return _enabled and _compiled is not None

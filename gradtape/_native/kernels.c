@@ -71,6 +71,30 @@ static void *take(Buffers *b, PyObject *o, idx count, idx size, int writable, co
     return v->buf;
 }
 
+/* The item size of ``o``'s buffer (4 or 8, else TypeError) and, when ``n`` is given, its
+ * number of items. */
+static int float_size(PyObject *o, idx *fs, idx *n) {
+    Py_buffer probe;
+    if (PyObject_GetBuffer(o, &probe, PyBUF_C_CONTIGUOUS) < 0) return -1;
+    *fs = probe.itemsize;
+    if (n) *n = probe.itemsize ? probe.len / probe.itemsize : 0;
+    PyBuffer_Release(&probe);
+    if (*fs != 4 && *fs != 8) {
+        PyErr_SetString(PyExc_TypeError, "gradtape native kernel: expected float32 or float64");
+        return -1;
+    }
+    return 0;
+}
+
+/* Whether rows * d items fit an index (else ValueError). */
+static int rows_fit(idx rows, idx d) {
+    if (rows < 0 || d < 1 || rows > PY_SSIZE_T_MAX / 16 / d) {
+        PyErr_SetString(PyExc_ValueError, "gradtape native kernel: bad rows or row length");
+        return 0;
+    }
+    return 1;
+}
+
 typedef struct {
     idx n, h, w, c, ho, wo;
     int kh, kw, sh, sw, pt, pl;
@@ -80,9 +104,11 @@ static int parse_geometry(PyObject *t, Geometry *g) {
     if (!PyArg_ParseTuple(t, "nnnnnniiiiii", &g->n, &g->h, &g->w, &g->c, &g->ho, &g->wo,
                           &g->kh, &g->kw, &g->sh, &g->sw, &g->pt, &g->pl))
         return -1;
+    /* every size the kernels compute must fit an index: checked in floating point */
+    const double in = (double)g->n * g->h * g->w * g->c, out = (double)g->n * g->ho * g->wo * g->c;
     if (g->n < 0 || g->h < 0 || g->w < 0 || g->c < 0 || g->ho < 0 || g->wo < 0 || g->kh < 1 ||
-        g->kw < 1 || g->sh < 1 || g->sw < 1) {
-        PyErr_SetString(PyExc_ValueError, "gradtape native kernel: bad pooling geometry");
+        g->kw < 1 || g->sh < 1 || g->sw < 1 || in > 1e15 || out * g->kh * g->kw > 1e15) {
+        PyErr_SetString(PyExc_ValueError, "gradtape native kernel: bad geometry");
         return -1;
     }
     return 0;
@@ -102,12 +128,12 @@ static int parse_geometry(PyObject *t, Geometry *g) {
 #define INLINE static inline
 #endif
 
-/* -- typed kernels: pooling.h and norm.h, once per floating type -------------------------- */
+/* -- typed kernels: the headers' loops, once per floating type ----------------------------- */
 /* NumPy's maximum: NaN if either is NaN, else the larger (the first when they compare equal). */
 #define NP_MAX(a, b) (((a) >= (b) || (a) != (a)) ? (a) : (b))
 
 /* T: the float type; IT: an integer as wide, so comparisons and selections vectorize together;
- * A: the offsets' type. NAME(f) pastes the type's suffix onto a kernel's name. */
+ * SQRT: T's square root. NAME(f) pastes the type's suffix onto a kernel's name. */
 #define CAT_(a, b) a##_##b
 #define CAT(a, b) CAT_(a, b)
 #define NAME(f) CAT(f, SUFFIX)
@@ -179,25 +205,13 @@ static int run_batch(const Call *c) {
     return status;
 }
 
-static int float_size(PyObject *o, idx *fs) {
-    Py_buffer probe;
-    if (PyObject_GetBuffer(o, &probe, PyBUF_C_CONTIGUOUS) < 0) return -1;
-    *fs = probe.itemsize;
-    PyBuffer_Release(&probe);
-    if (*fs != 4 && *fs != 8) {
-        PyErr_SetString(PyExc_TypeError, "gradtape native kernel: expected float32 or float64");
-        return -1;
-    }
-    return 0;
-}
-
 /* -- the batch kernels' entry points -------------------------------------------------------- */
 static PyObject *py_max_pool(PyObject *self, PyObject *args) {
     PyObject *xo, *outo, *argo, *geo;
     Geometry G;
     idx fs;
     if (!PyArg_ParseTuple(args, "OOOO", &xo, &outo, &argo, &geo) || parse_geometry(geo, &G) < 0 ||
-        float_size(xo, &fs) < 0)
+        float_size(xo, &fs, NULL) < 0)
         return NULL;
     idx as = G.kh * G.kw <= 256 ? 1 : 4;
     Buffers B = {.n = 0};
@@ -216,7 +230,7 @@ static PyObject *py_max_pool_grad(PyObject *self, PyObject *args) {
     Geometry G;
     idx fs;
     if (!PyArg_ParseTuple(args, "OOOO|O", &argo, &go, &dxo, &geo, &reluo) || parse_geometry(geo, &G) < 0 ||
-        float_size(go, &fs) < 0)
+        float_size(go, &fs, NULL) < 0)
         return NULL;
     idx as = G.kh * G.kw <= 256 ? 1 : 4;
     Buffers B = {.n = 0};
@@ -238,11 +252,9 @@ static PyObject *py_max_pool_grad(PyObject *self, PyObject *args) {
 static PyObject *py_softmax_grad(PyObject *self, PyObject *args) {
     PyObject *go, *yo;
     idx rows, d, fs;
-    if (!PyArg_ParseTuple(args, "OOnn", &go, &yo, &rows, &d) || float_size(go, &fs) < 0) return NULL;
-    if (rows < 0 || d < 1) {
-        PyErr_SetString(PyExc_ValueError, "gradtape native kernel: bad rows");
+    if (!PyArg_ParseTuple(args, "OOnn", &go, &yo, &rows, &d) || float_size(go, &fs, NULL) < 0 ||
+        !rows_fit(rows, d))
         return NULL;
-    }
     Buffers B = {.n = 0};
     void *g = take(&B, go, rows * d, fs, 1, "g", FLOATS);
     void *y = g ? take(&B, yo, rows * d, fs, 0, "y", FLOATS) : NULL;
@@ -261,12 +273,8 @@ static PyObject *py_softmax_grad(PyObject *self, PyObject *args) {
 /* relu_grad(g, y): g *= y > 0 in place; any contiguous float32/float64 arrays of one size. */
 static PyObject *py_relu_grad(PyObject *self, PyObject *args) {
     PyObject *go, *yo;
-    idx fs;
-    if (!PyArg_ParseTuple(args, "OO", &go, &yo) || float_size(go, &fs) < 0) return NULL;
-    Py_buffer probe;
-    if (PyObject_GetBuffer(go, &probe, PyBUF_C_CONTIGUOUS) < 0) return NULL;
-    idx n = probe.len / fs;
-    PyBuffer_Release(&probe);
+    idx fs, n;
+    if (!PyArg_ParseTuple(args, "OO", &go, &yo) || float_size(go, &fs, &n) < 0) return NULL;
     Buffers B = {.n = 0};
     void *g = take(&B, go, n, fs, 1, "g", FLOATS);
     void *y = g ? take(&B, yo, n, fs, 0, "y", FLOATS) : NULL;
@@ -288,10 +296,7 @@ static PyObject *py_layer_norm(PyObject *self, PyObject *args) {
     double eps;
     if (!PyArg_ParseTuple(args, "OOOOnnd", &xo, &so, &oo, &yo, &rows, &d, &eps)) return NULL;
     idx fs;
-    if (rows < 0 || d < 1 || float_size(xo, &fs) < 0) {
-        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "gradtape native kernel: bad shape");
-        return NULL;
-    }
+    if (!rows_fit(rows, d) || float_size(xo, &fs, NULL) < 0) return NULL;
     Buffers B = {.n = 0};
     void *x = take(&B, xo, rows * d, fs, 0, "x", FLOATS);
     void *s = x ? take(&B, so, d, fs, 0, "scale", FLOATS) : NULL;
@@ -316,10 +321,7 @@ static PyObject *py_layer_norm_grad(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OOOOOOnnd", &go, &xo, &so, &dxo, &dso, &doo, &rows, &d, &eps))
         return NULL;
     idx fs;
-    if (rows < 0 || d < 1 || float_size(xo, &fs) < 0) {
-        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "gradtape native kernel: bad shape");
-        return NULL;
-    }
+    if (!rows_fit(rows, d) || float_size(xo, &fs, NULL) < 0) return NULL;
     Buffers B = {.n = 0};
     void *g = take(&B, go, rows * d, fs, 0, "g", FLOATS);
     void *x = g ? take(&B, xo, rows * d, fs, 0, "x", FLOATS) : NULL;
@@ -342,14 +344,10 @@ static PyObject *py_layer_norm_grad(PyObject *self, PyObject *args) {
 static PyObject *py_adam(PyObject *self, PyObject *args) {
     PyObject *go, *mo, *vo, *outo, *wo = Py_None;
     double c1, c2, alpha, eps;
-    idx fs;
+    idx fs, n;
     if (!PyArg_ParseTuple(args, "OOOOdddd|O", &go, &mo, &vo, &outo, &c1, &c2, &alpha, &eps, &wo) ||
-        float_size(go, &fs) < 0)
+        float_size(go, &fs, &n) < 0)
         return NULL;
-    Py_buffer probe; /* float_size succeeded: g exports a contiguous buffer */
-    if (PyObject_GetBuffer(go, &probe, PyBUF_C_CONTIGUOUS) < 0) return NULL;
-    idx n = probe.len / fs;
-    PyBuffer_Release(&probe);
     Buffers B = {.n = 0};
     void *g = take(&B, go, n, fs, 0, "g", FLOATS);
     void *m = g ? take(&B, mo, n, fs, 1, "m", FLOATS) : NULL;
@@ -382,7 +380,7 @@ static PyObject *windows_call(PyObject *args, int adjoint) {
         PyErr_SetString(PyExc_ValueError, "gradtape native kernel: bad dilations");
         return NULL;
     }
-    if (float_size(xo, &fs) < 0) return NULL;
+    if (float_size(xo, &fs, NULL) < 0) return NULL;
     Buffers B = {.n = 0};
     idx size = G.n * G.ho * G.wo * G.kh * G.kw * G.c;
     void *x = take(&B, xo, G.n * G.h * G.w * G.c, fs, adjoint, adjoint ? "dx" : "x", FLOATS);

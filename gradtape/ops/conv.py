@@ -82,7 +82,7 @@ def _im2col(x, padding, ksize, out, strides, dilations, buf=None):
     """
     c = x.shape[3]
     rows, k = x.shape[0] * out[0] * out[1], ksize[0] * ksize[1] * c
-    if c > 1 and x.dtype in _native.FLOATS and type(x) is np.ndarray and _native.kernels() is not None:
+    if _native_im2col(x):
         cols = np.empty((rows, k), x.dtype) if buf is None else buf[:rows * k].reshape(rows, k)
         geometry = _geometry(x.shape[0], x.shape[1:3], c, out, ksize, strides, padding)
         _native.kernels().im2col(np.ascontiguousarray(x), cols, geometry, dilations[0], dilations[1])
@@ -91,6 +91,18 @@ def _im2col(x, padding, ksize, out, strides, dilations, buf=None):
     if c == 1 and strides[1] == 1:
         return np.ascontiguousarray(view.transpose(3, 4, 5, 0, 1, 2)).reshape(k, rows).T
     return view.reshape(rows, k)
+
+
+def _native_im2col(x) -> bool:
+    """Whether the compiled im2col takes ``x`` (with one channel NumPy's transposed gather, which
+    feeds a faster product, is kept)."""
+    return (type(x) is np.ndarray and x.shape[3] > 1 and x.dtype in _native.FLOATS
+            and _native.kernels() is not None)
+
+
+def _cols_buffer(x, chunks, per, k):
+    """One buffer for the largest chunk's window matrix, when the compiled im2col fills it."""
+    return np.empty(max(b1 - b0 for b0, b1 in chunks) * per * k, x.dtype) if _native_im2col(x) else None
 
 
 def _conv_out(x_shape, w_shape, strides, dilations, padding):
@@ -119,7 +131,7 @@ def _conv_fwd(x, w, strides, dilations, padding, depthwise):
     per = out[0] * out[1]
     y = np.empty((n * per, w.shape[3]), dtype=np.result_type(x, w))
     chunks = _chunks(x, k, out)
-    buf = np.empty(max(b1 - b0 for b0, b1 in chunks) * per * k, x.dtype)
+    buf = _cols_buffer(x, chunks, per, k)
     for b0, b1 in chunks:
         cols = _im2col(x[b0:b1], padding, w.shape[:2], out, strides, dilations, buf)
         np.matmul(cols, w2, out=y[b0 * per:b1 * per])
@@ -154,7 +166,7 @@ def _conv_bpi_native(g, w, input_shape, strides, dilations, padding):
     g2 = np.ascontiguousarray(g).reshape(n * per, o)
     dx = np.empty(input_shape, g.dtype)
     chunks = _chunks(dx, k, out)
-    buf = np.empty(max(b1 - b0 for b0, b1 in chunks) * per * k, g.dtype)
+    buf = _cols_buffer(dx, chunks, per, k)
     for b0, b1 in chunks:
         cols = buf[:(b1 - b0) * per * k].reshape(-1, k)
         np.matmul(g2[b0 * per:b1 * per], wt, out=cols)
@@ -212,7 +224,7 @@ def _conv_bpf_fwd(x, g, filter_shape, strides, dilations, padding, depthwise):
     per = out[0] * out[1]
     dw = None
     chunks = _chunks(x, k, out)
-    buf = np.empty(max(b1 - b0 for b0, b1 in chunks) * per * k, x.dtype)
+    buf = _cols_buffer(x, chunks, per, k)
     for b0, b1 in chunks:
         cols = _im2col(x[b0:b1], padding, (kh, kw), out, strides, dilations, buf)
         gc = g2[b0 * per:b1 * per]
