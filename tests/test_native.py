@@ -300,6 +300,23 @@ def test_pool_gradient_masked_by_relu_in_the_scatter(shape, ksize, strides, padd
 
 @pytest.mark.parametrize("dtype, tol", [(np.float32, 1e-6), (np.float64, 1e-15)])
 @pytest.mark.parametrize("shape", [(16, 4, 32, 32), (3, 700), (2000, 1)])
+def test_softmax_matches_numpy(shape, dtype, tol):
+    rng = np.random.default_rng(5)
+    x = (rng.standard_normal(shape) * 20).astype(dtype)
+    x[0, ..., 0] = -1e30  # exp underflows in that row
+    y1, y0 = both(lambda: nn_ops._softmax_fwd(x, -1))
+    assert y1.dtype == dtype
+    np.testing.assert_allclose(y1, y0, rtol=tol * 10, atol=tol)
+    np.testing.assert_allclose(y1.sum(-1), 1.0, rtol=tol * 10)
+    for bad in (np.nan, np.inf):  # a row with NaN or +inf is NaN, as on the NumPy path
+        x[1, ..., 0] = bad
+        y1, y0 = both(lambda: nn_ops._softmax_fwd(x, x.ndim - 1))
+        np.testing.assert_array_equal(np.isnan(y1), np.isnan(y0))
+        assert np.isnan(y1[1, ..., 0]).all()
+
+
+@pytest.mark.parametrize("dtype, tol", [(np.float32, 1e-6), (np.float64, 1e-15)])
+@pytest.mark.parametrize("shape", [(16, 4, 32, 32), (3, 700), (2000, 1)])
 def test_softmax_gradient_matches_numpy(shape, dtype, tol):
     rng = np.random.default_rng(4)
     y = nn_ops._softmax_fwd(rng.standard_normal(shape).astype(dtype), -1)

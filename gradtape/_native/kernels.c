@@ -8,6 +8,8 @@
  *   max_pool_grad(arg, g, dx, geometry[, relu])   scatter each window's gradient to its maximum
  *                                          (masked by relu > 0: a relu fed the pool)
  *   relu_grad(g, y)                        g *= y > 0 in place (one pass; NumPy makes a mask)
+ *   softmax_shift(x, y, rows, d), softmax_scale(y, rows, d)   a softmax's row passes around
+ *                                          NumPy's exp: y = x - max, then y /= sum
  *   softmax_grad(g, y, rows, d)            g = (g - sum(g y)) y in place, per row
  *   layer_norm(x, scale, offset, y, eps)   rows normalized, scaled and shifted
  *   layer_norm_grad(g, x, scale, dx, dscale, doffset, eps)
@@ -246,29 +248,42 @@ static PyObject *py_max_pool_grad(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* softmax_grad(g, y, rows, d): g = (g - sum(g y)) y in place, per row of d. (A compiled
- * softmax forward was measured no faster: NumPy's exp, which dominates it, is as fast as a
- * vectorized polynomial here.) */
-static PyObject *py_softmax_grad(PyObject *self, PyObject *args) {
-    PyObject *go, *yo;
+/* Softmax over rows of d: softmax_shift(x, y, rows, d) y = x - max, softmax_scale(y, rows, d)
+ * y /= sum in place (NumPy's exp runs between them), softmax_grad(g, y, rows, d)
+ * g = (g - sum(g y)) y in place. */
+static PyObject *rows_call(PyObject *args, int op) {
+    PyObject *ao, *bo = Py_None;
     idx rows, d, fs;
-    if (!PyArg_ParseTuple(args, "OOnn", &go, &yo, &rows, &d) || float_size(go, &fs, NULL) < 0 ||
-        !rows_fit(rows, d))
+    if (!(op == 1 ? PyArg_ParseTuple(args, "Onn", &ao, &rows, &d) : PyArg_ParseTuple(args, "OOnn", &ao, &bo, &rows, &d)) ||
+        float_size(ao, &fs, NULL) < 0 || !rows_fit(rows, d))
         return NULL;
     Buffers B = {.n = 0};
-    void *g = take(&B, go, rows * d, fs, 1, "g", FLOATS);
-    void *y = g ? take(&B, yo, rows * d, fs, 0, "y", FLOATS) : NULL;
-    if (!y) {
+    void *a = take(&B, ao, rows * d, fs, op != 0, op == 0 ? "x" : op == 1 ? "y" : "g", FLOATS);
+    void *b = NULL;
+    if (a && op != 1) b = take(&B, bo, rows * d, fs, op == 0, "y", FLOATS);
+    if (!a || (op != 1 && !b)) {
         release(&B);
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    if (fs == 4) softmax_grad_f4(g, y, rows, d);
-    else softmax_grad_f8(g, y, rows, d);
+    if (op == 0) {
+        if (fs == 4) softmax_shift_f4(a, b, rows, d);
+        else softmax_shift_f8(a, b, rows, d);
+    } else if (op == 1) {
+        if (fs == 4) softmax_scale_f4(a, rows, d);
+        else softmax_scale_f8(a, rows, d);
+    } else {
+        if (fs == 4) softmax_grad_f4(a, b, rows, d);
+        else softmax_grad_f8(a, b, rows, d);
+    }
     Py_END_ALLOW_THREADS
     release(&B);
     Py_RETURN_NONE;
 }
+
+static PyObject *py_softmax_shift(PyObject *self, PyObject *args) { return rows_call(args, 0); }
+static PyObject *py_softmax_scale(PyObject *self, PyObject *args) { return rows_call(args, 1); }
+static PyObject *py_softmax_grad(PyObject *self, PyObject *args) { return rows_call(args, 2); }
 
 /* relu_grad(g, y): g *= y > 0 in place; any contiguous float32/float64 arrays of one size. */
 static PyObject *py_relu_grad(PyObject *self, PyObject *args) {
@@ -406,6 +421,8 @@ static PyMethodDef methods[] = {
     {"im2col", py_im2col, METH_VARARGS, "im2col(x, cols, geometry, dh, dw)"},
     {"col2im", py_col2im, METH_VARARGS, "col2im(cols, dx, geometry, dh, dw)"},
     {"relu_grad", py_relu_grad, METH_VARARGS, "relu_grad(g, y): g *= y > 0 in place"},
+    {"softmax_shift", py_softmax_shift, METH_VARARGS, "softmax_shift(x, y, rows, d): y = x - max"},
+    {"softmax_scale", py_softmax_scale, METH_VARARGS, "softmax_scale(y, rows, d): y /= sum, in place"},
     {"softmax_grad", py_softmax_grad, METH_VARARGS, "softmax_grad(g, y, rows, d): in place"},
     {"adam", py_adam, METH_VARARGS, "adam(g, m, v, out, 1 - beta_1, 1 - beta_2, alpha, epsilon[, w])"},
     {NULL, NULL, 0, NULL},
