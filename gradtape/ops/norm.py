@@ -182,8 +182,8 @@ def layer_normalization(x, scale=None, offset=None, epsilon: float = 1e-3, axis=
 
 def _param(v, x, pshape, arg):
     v = v if isinstance(v, Tensor) else wrap(to_array(v, x.dtype))
-    try:
-        ok = np.broadcast_shapes(tuple(v.shape), pshape) == pshape
+    try:  # the usual case first: np.broadcast_shapes takes a few microseconds
+        ok = tuple(v.shape) == pshape or np.broadcast_shapes(tuple(v.shape), pshape) == pshape
     except ValueError:
         ok = False
     if not ok:
