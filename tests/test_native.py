@@ -1,10 +1,11 @@
 """The compiled kernels (gradtape/_native) against the NumPy path they replace.
 
 Max pooling must give the same maxima and the same offsets (first maximum on ties, NaN windows
-as the NumPy tournament), and its gradient the same sums in the same order, so those compare
-exactly. Layer normalization sums in another order, so it compares to rounding. Gradients
-through the public ops are also checked against float64 central differences with the kernels
-on (the op table checks them to second order as well).
+as the NumPy tournament), and its gradient the same sums in the same order; relu's gradient and
+Adam's step the same arithmetic. Those compare exactly. Convolutions (im2col, col2im), layer
+normalization and softmax sum in another order, so they compare to rounding. Gradients through
+the public ops are also checked against float64 central differences with the kernels on (the
+op table checks every op to second order with them on, too).
 """
 
 import os
