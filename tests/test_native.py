@@ -19,6 +19,21 @@ from gradtape.ops import conv, norm
 from gradtape.ops import nn as nn_ops
 
 
+# The kernels are compiled for the baseline instruction set and, with GCC on x86-64, for AVX2
+# as well; every test here runs once with each variant this CPU can run.
+VARIANTS = ("avx2", "baseline") if _native.available() and _native._compiled.has_avx2() else ("baseline",)
+
+
+@pytest.fixture(autouse=True, params=VARIANTS)
+def variant(request):
+    if _native.available():
+        _native._compiled.set_baseline(request.param == "baseline")
+        assert _native._compiled.variant() == request.param
+    yield request.param
+    if _native.available():
+        _native._compiled.set_baseline(False)
+
+
 def both(fn):
     """``fn()`` with the compiled kernels on, then off (the NumPy path)."""
     was = _native._enabled

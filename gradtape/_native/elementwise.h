@@ -1,12 +1,12 @@
 /* Elementwise kernels for one float type T (see kernels.c). */
 
 /* g *= (y > 0), as NumPy's product with the mask (inf * 0 is NaN there too). */
-CLONES static void NAME(relu_grad)(T *restrict g, const T *restrict y, idx n) {
+static void NAME(relu_grad)(T *restrict g, const T *restrict y, idx n) {
     for (idx i = 0; i < n; i++) g[i] = g[i] * (T)(y[i] > 0);
 }
 
 /* A softmax's gradient in place, over rows of d: g = (g - sum(g * y)) * y. */
-CLONES static void NAME(softmax_grad)(T *restrict g, const T *restrict y, idx rows, idx d) {
+static void NAME(softmax_grad)(T *restrict g, const T *restrict y, idx rows, idx d) {
     for (idx r = 0; r < rows; r++) {
         T *gr = g + r * d;
         const T *yr = y + r * d;
@@ -20,7 +20,7 @@ CLONES static void NAME(softmax_grad)(T *restrict g, const T *restrict y, idx ro
 /* Softmax's passes around NumPy's exp (which is as fast as anything here), per row of d:
  * softmax_shift: y = x - max(x) (NaN when the row has NaN, as NumPy's maximum), and
  * softmax_scale: y /= sum(y) in place. */
-CLONES static void NAME(softmax_shift)(const T *restrict x, T *restrict y, idx rows, idx d) {
+static void NAME(softmax_shift)(const T *restrict x, T *restrict y, idx rows, idx d) {
     for (idx r = 0; r < rows; r++) {
         const T *xr = x + r * d;
         T *yr = y + r * d;
@@ -36,7 +36,7 @@ CLONES static void NAME(softmax_shift)(const T *restrict x, T *restrict y, idx r
     }
 }
 
-CLONES static void NAME(softmax_scale)(T *restrict y, idx rows, idx d) {
+static void NAME(softmax_scale)(T *restrict y, idx rows, idx d) {
     for (idx r = 0; r < rows; r++) {
         T *yr = y + r * d;
         T s = 0;

@@ -39,7 +39,7 @@ static int NAME(im2col)(const T *restrict x, T *restrict cols, const Geometry *G
 
 /* The adjoint of im2col: each row's window elements added into the (cleared) input gradient
  * ``dx``; taps that reach into the padding are dropped. */
-CLONES static int NAME(col2im)(const T *restrict cols, T *restrict dx, const Geometry *G, int dh, int dw, idx b0,
+static int NAME(col2im)(const T *restrict cols, T *restrict dx, const Geometry *G, int dh, int dw, idx b0,
                        idx b1) {
     const idx h = G->h, w = G->w, c = G->c, ho = G->ho, wo = G->wo;
     const int kh = G->kh, kw = G->kw, sh = G->sh, sw = G->sw, pt = G->pt, pl = G->pl;

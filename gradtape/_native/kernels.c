@@ -2,7 +2,8 @@
  *
  * Each function fills arrays that the Python side allocated and checked (C-contiguous, the
  * dtypes named below), so the kernels only compute; sizes are checked again here, so a wrong
- * call raises instead of writing out of bounds. The GIL is released while they run.
+ * call raises instead of writing out of bounds. The GIL is released while they run. Each loop
+ * is compiled for the baseline and (GCC, x86-64) for AVX2: set_baseline, variant, has_avx2.
  *
  *   max_pool(x, out, arg, geometry)        window maxima and the offset of the first maximum
  *   max_pool_grad(arg, g, dx, geometry[, relu])   scatter each window's gradient to its maximum
@@ -116,56 +117,71 @@ static int parse_geometry(PyObject *t, Geometry *g) {
     return 0;
 }
 
-/* The loops are compiled twice on x86-64 with GCC and glibc, for AVX2 and for the baseline, and
- * the loader picks one for the CPU (target_clones); elsewhere once, for the baseline. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__GLIBC__)
-#define CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define CLONES
-#endif
-/* helpers inlined into each clone (a call would run the baseline version) */
+/* helpers inlined into each kernel (and so compiled for each kernel's instruction set) */
 #if defined(__GNUC__)
 #define INLINE static inline __attribute__((always_inline))
 #else
 #define INLINE static inline
 #endif
 
-/* -- typed kernels: the headers' loops, once per floating type ----------------------------- */
+/* -- typed kernels: the headers' loops, once per floating type and instruction set ------------ */
 /* NumPy's maximum: NaN if either is NaN, else the larger (the first when they compare equal). */
 #define NP_MAX(a, b) (((a) >= (b) || (a) != (a)) ? (a) : (b))
 
 /* T: the float type; IT: an integer as wide, so comparisons and selections vectorize together;
- * SQRT: T's square root. NAME(f) pastes the type's suffix onto a kernel's name. */
+ * SQRT: T's square root. NAME(f) pastes the type's suffix and the variant onto a kernel's name:
+ * layer_norm_f4_base, layer_norm_f4_avx2, ... (typed.h includes every header once per type). */
 #define CAT_(a, b) a##_##b
 #define CAT(a, b) CAT_(a, b)
-#define NAME(f) CAT(f, SUFFIX)
+#define NAME(f) CAT(CAT(f, SUFFIX), VARIANT)
 
-#define T float
-#define IT int32_t
-#define SUFFIX f4
-#define SQRT sqrtf
-#include "pooling.h"
-#include "im2col.h"
-#include "norm.h"
-#include "optim.h"
-#include "elementwise.h"
-#undef T
-#undef IT
-#undef SUFFIX
-#undef SQRT
-#define T double
-#define IT int64_t
-#define SUFFIX f8
-#define SQRT sqrt
-#include "pooling.h"
-#include "im2col.h"
-#include "norm.h"
-#include "optim.h"
-#include "elementwise.h"
-#undef T
-#undef IT
-#undef SUFFIX
-#undef SQRT
+#define VARIANT base
+#include "typed.h"
+#undef VARIANT
+
+/* With GCC on x86-64 everything is compiled a second time for AVX2; the kernels run that one
+ * when the CPU has AVX2 (``set_baseline(True)`` forces the first, so tests can run both).
+ * -DGRADTAPE_BASELINE_ONLY builds the baseline alone, as other compilers and CPUs do. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(GRADTAPE_BASELINE_ONLY)
+#define HAVE_AVX2_VARIANT 1
+#pragma GCC push_options
+#pragma GCC target("avx2")
+#define VARIANT avx2
+#include "typed.h"
+#undef VARIANT
+#pragma GCC pop_options
+static int use_avx2 = 0;
+#define PICK(f, s) (use_avx2 ? f##_##s##_avx2 : f##_##s##_base)
+#else
+#define HAVE_AVX2_VARIANT 0
+#define PICK(f, s) f##_##s##_base
+#endif
+
+/* set_baseline(flag): run the baseline kernels even on a CPU with AVX2; variant(): which run */
+static PyObject *py_set_baseline(PyObject *self, PyObject *args) {
+    int flag;
+    if (!PyArg_ParseTuple(args, "p", &flag)) return NULL;
+#if HAVE_AVX2_VARIANT
+    use_avx2 = !flag && __builtin_cpu_supports("avx2");
+#endif
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_variant(PyObject *self, PyObject *noargs) {
+#if HAVE_AVX2_VARIANT
+    return PyUnicode_FromString(use_avx2 ? "avx2" : "baseline");
+#else
+    return PyUnicode_FromString("baseline");
+#endif
+}
+
+static PyObject *py_has_avx2(PyObject *self, PyObject *noargs) {
+#if HAVE_AVX2_VARIANT
+    return PyBool_FromLong(__builtin_cpu_supports("avx2"));
+#else
+    Py_RETURN_FALSE;
+#endif
+}
 
 /* -- the batch kernels' calls ---------------------------------------------------------------- */
 typedef struct {
@@ -180,17 +196,17 @@ typedef struct {
 static int run_part(const Call *c, idx b0, idx b1) {
     switch (c->op) {
     case 0:
-        return c->fs == 4 ? max_pool_f4(c->in, c->out, c->out2, c->wide, c->G, b0, b1)
-                          : max_pool_f8(c->in, c->out, c->out2, c->wide, c->G, b0, b1);
+        return c->fs == 4 ? PICK(max_pool, f4)(c->in, c->out, c->out2, c->wide, c->G, b0, b1)
+                          : PICK(max_pool, f8)(c->in, c->out, c->out2, c->wide, c->G, b0, b1);
     case 1: /* in = arg, out2 = g, in2 = relu mask or NULL, out = dx */
-        return c->fs == 4 ? max_pool_grad_f4(c->in, c->wide, c->out2, c->in2, c->out, c->G, b0, b1)
-                          : max_pool_grad_f8(c->in, c->wide, c->out2, c->in2, c->out, c->G, b0, b1);
+        return c->fs == 4 ? PICK(max_pool_grad, f4)(c->in, c->wide, c->out2, c->in2, c->out, c->G, b0, b1)
+                          : PICK(max_pool_grad, f8)(c->in, c->wide, c->out2, c->in2, c->out, c->G, b0, b1);
     case 2:
-        return c->fs == 4 ? im2col_f4(c->in, c->out, c->G, c->dh, c->dw, b0, b1)
-                          : im2col_f8(c->in, c->out, c->G, c->dh, c->dw, b0, b1);
+        return c->fs == 4 ? PICK(im2col, f4)(c->in, c->out, c->G, c->dh, c->dw, b0, b1)
+                          : PICK(im2col, f8)(c->in, c->out, c->G, c->dh, c->dw, b0, b1);
     default:
-        return c->fs == 4 ? col2im_f4(c->in, c->out, c->G, c->dh, c->dw, b0, b1)
-                          : col2im_f8(c->in, c->out, c->G, c->dh, c->dw, b0, b1);
+        return c->fs == 4 ? PICK(col2im, f4)(c->in, c->out, c->G, c->dh, c->dw, b0, b1)
+                          : PICK(col2im, f8)(c->in, c->out, c->G, c->dh, c->dw, b0, b1);
     }
 }
 
@@ -267,14 +283,14 @@ static PyObject *rows_call(PyObject *args, int op) {
     }
     Py_BEGIN_ALLOW_THREADS
     if (op == 0) {
-        if (fs == 4) softmax_shift_f4(a, b, rows, d);
-        else softmax_shift_f8(a, b, rows, d);
+        if (fs == 4) PICK(softmax_shift, f4)(a, b, rows, d);
+        else PICK(softmax_shift, f8)(a, b, rows, d);
     } else if (op == 1) {
-        if (fs == 4) softmax_scale_f4(a, rows, d);
-        else softmax_scale_f8(a, rows, d);
+        if (fs == 4) PICK(softmax_scale, f4)(a, rows, d);
+        else PICK(softmax_scale, f8)(a, rows, d);
     } else {
-        if (fs == 4) softmax_grad_f4(a, b, rows, d);
-        else softmax_grad_f8(a, b, rows, d);
+        if (fs == 4) PICK(softmax_grad, f4)(a, b, rows, d);
+        else PICK(softmax_grad, f8)(a, b, rows, d);
     }
     Py_END_ALLOW_THREADS
     release(&B);
@@ -298,8 +314,8 @@ static PyObject *py_relu_grad(PyObject *self, PyObject *args) {
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    if (fs == 4) relu_grad_f4(g, y, n);
-    else relu_grad_f8(g, y, n);
+    if (fs == 4) PICK(relu_grad, f4)(g, y, n);
+    else PICK(relu_grad, f8)(g, y, n);
     Py_END_ALLOW_THREADS
     release(&B);
     Py_RETURN_NONE;
@@ -322,8 +338,8 @@ static PyObject *py_layer_norm(PyObject *self, PyObject *args) {
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    if (fs == 4) layer_norm_f4(x, s, o, y, rows, d, eps);
-    else layer_norm_f8(x, s, o, y, rows, d, eps);
+    if (fs == 4) PICK(layer_norm, f4)(x, s, o, y, rows, d, eps);
+    else PICK(layer_norm, f8)(x, s, o, y, rows, d, eps);
     Py_END_ALLOW_THREADS
     release(&B);
     Py_RETURN_NONE;
@@ -349,8 +365,8 @@ static PyObject *py_layer_norm_grad(PyObject *self, PyObject *args) {
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    if (fs == 4) layer_norm_grad_f4(g, x, s, dx, ds, dof, rows, d, eps);
-    else layer_norm_grad_f8(g, x, s, dx, ds, dof, rows, d, eps);
+    if (fs == 4) PICK(layer_norm_grad, f4)(g, x, s, dx, ds, dof, rows, d, eps);
+    else PICK(layer_norm_grad, f8)(g, x, s, dx, ds, dof, rows, d, eps);
     Py_END_ALLOW_THREADS
     release(&B);
     Py_RETURN_NONE;
@@ -375,8 +391,8 @@ static PyObject *py_adam(PyObject *self, PyObject *args) {
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    if (fs == 4) adam_f4(g, m, v, out, w, n, (float)c1, (float)c2, (float)alpha, (float)eps);
-    else adam_f8(g, m, v, out, w, n, c1, c2, alpha, eps);
+    if (fs == 4) PICK(adam, f4)(g, m, v, out, w, n, (float)c1, (float)c2, (float)alpha, (float)eps);
+    else PICK(adam, f8)(g, m, v, out, w, n, c1, c2, alpha, eps);
     Py_END_ALLOW_THREADS
     release(&B);
     Py_RETURN_NONE;
@@ -420,6 +436,9 @@ static PyMethodDef methods[] = {
      "layer_norm_grad(g, x, scale, dx, dscale, doffset, rows, d, eps)"},
     {"im2col", py_im2col, METH_VARARGS, "im2col(x, cols, geometry, dh, dw)"},
     {"col2im", py_col2im, METH_VARARGS, "col2im(cols, dx, geometry, dh, dw)"},
+    {"set_baseline", py_set_baseline, METH_VARARGS, "set_baseline(flag): the kernels without AVX2"},
+    {"variant", py_variant, METH_NOARGS, "variant(): 'avx2' or 'baseline', the kernels that run"},
+    {"has_avx2", py_has_avx2, METH_NOARGS, "has_avx2(): whether an AVX2 build runs on this CPU"},
     {"relu_grad", py_relu_grad, METH_VARARGS, "relu_grad(g, y): g *= y > 0 in place"},
     {"softmax_shift", py_softmax_shift, METH_VARARGS, "softmax_shift(x, y, rows, d): y = x - max"},
     {"softmax_scale", py_softmax_scale, METH_VARARGS, "softmax_scale(y, rows, d): y /= sum, in place"},
@@ -432,4 +451,10 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, .m_name = "_kernels",
                                     .m_doc = "gradtape's optional compiled kernels", .m_size = -1,
                                     .m_methods = methods};
 
-PyMODINIT_FUNC PyInit__kernels(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__kernels(void) {
+#if HAVE_AVX2_VARIANT
+    __builtin_cpu_init();
+    use_avx2 = __builtin_cpu_supports("avx2");
+#endif
+    return PyModule_Create(&module);
+}

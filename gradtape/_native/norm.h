@@ -16,7 +16,7 @@ INLINE void NAME(row_stats)(const T *restrict xr, idx d, double eps, T *mean, T 
 }
 
 /* y = (x - mean) * rstd * s + o, row by row. */
-CLONES static void NAME(layer_norm)(const T *restrict x, const T *restrict s, const T *restrict o, T *restrict y,
+static void NAME(layer_norm)(const T *restrict x, const T *restrict s, const T *restrict o, T *restrict y,
                              idx rows, idx d, double eps) {
     for (idx r = 0; r < rows; r++) {
         const T *xr = x + r * d;
@@ -30,7 +30,7 @@ CLONES static void NAME(layer_norm)(const T *restrict x, const T *restrict s, co
 
 /* dx = rstd * (g s - mean(g s) - xhat * mean(g s xhat)); dscale = sum of g xhat over rows and
  * doffset = sum of g (both cleared first). */
-CLONES static void NAME(layer_norm_grad)(const T *restrict g, const T *restrict x, const T *restrict s,
+static void NAME(layer_norm_grad)(const T *restrict g, const T *restrict x, const T *restrict s,
                                   T *restrict dx, T *restrict ds, T *restrict dof, idx rows, idx d,
                                   double eps) {
     memset(ds, 0, (size_t)d * sizeof(T));

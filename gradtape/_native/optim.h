@@ -3,7 +3,7 @@
 /* Adam, in one pass: the NumPy path's arithmetic in the same order, with m and v written in
  * place and the step into ``out`` (or, given the weights ``w``, the new weights w - step):
  *   m += (g - m) * c1;  v += (g * g - v) * c2;  out = (m * alpha) / (sqrt(v) + eps). */
-CLONES static void NAME(adam)(const T *restrict g, T *restrict m, T *restrict v, T *restrict out,
+static void NAME(adam)(const T *restrict g, T *restrict m, T *restrict v, T *restrict out,
                               const T *restrict w, idx n, T c1, T c2, T alpha, T eps) {
     for (idx i = 0; i < n; i++) {
         const T gi = g[i];

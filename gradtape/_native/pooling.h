@@ -51,7 +51,7 @@ INLINE void NAME(pool_step)(const T *restrict xr, T *restrict m, IT *restrict k,
  * result is the tournament's. A pixel with a NaN in a window is redone by the tournament.
  * Padding stands for -inf and is skipped: it never wins a strict comparison, and a window of
  * padding alone keeps -inf and offset 0. Batch elements b0 <= b < b1; -1 when out of memory. */
-CLONES static int NAME(max_pool)(const T *restrict x, T *restrict out, void *restrict arg, int wide,
+static int NAME(max_pool)(const T *restrict x, T *restrict out, void *restrict arg, int wide,
                           const Geometry *G, idx b0, idx b1) {
     const idx h = G->h, w = G->w, c = G->c, ho = G->ho, wo = G->wo;
     const int kh = G->kh, kw = G->kw, sh = G->sh, sw = G->sw, pt = G->pt, pl = G->pl;
@@ -113,7 +113,7 @@ INLINE void NAME(pick)(const T *restrict g, const IT *restrict k, IT t, T *restr
  * order of the windows: for every element of dx that is the NumPy path's order (offsets
  * ascending), so overlapping windows sum in the same order. With ``relu`` (the pool's output)
  * each g is first multiplied by ``relu > 0``, as a relu feeding the pool masks it. */
-CLONES static int NAME(max_pool_grad)(const void *restrict arg, int wide, const T *restrict g0, const T *restrict relu,
+static int NAME(max_pool_grad)(const void *restrict arg, int wide, const T *restrict g0, const T *restrict relu,
                                T *restrict dx, const Geometry *G, idx b0, idx b1) {
     const idx h = G->h, w = G->w, c = G->c, ho = G->ho, wo = G->wo;
     const int kh = G->kh, kw = G->kw, sh = G->sh, sw = G->sw, pt = G->pt, pl = G->pl;
