@@ -392,3 +392,13 @@ def test_sparse_xent_checks_label_range_in_any_integer_layout(dtype):
     for labels in bad:
         with pytest.raises(ValueError, match=r"labels must be in \[0, 4\)"):
             gt.nn.sparse_softmax_cross_entropy_with_logits(labels, logits)
+
+
+@pytest.mark.parametrize("shape", [(3, 0), (0, 4), (0,)])
+def test_softmax_of_empty_tensors_is_empty_as_in_tensorflow(shape):
+    x = gt.constant(np.zeros(shape, np.float32))
+    with gt.GradientTape() as t:
+        t.watch(x)
+        y = gt.reduce_sum(gt.nn.softmax(x)) + gt.reduce_sum(gt.nn.log_softmax(x))
+    assert gt.nn.softmax(x).shape == shape and gt.nn.log_softmax(x).shape == shape
+    assert t.gradient(y, x).shape == shape

@@ -34,7 +34,7 @@ def _fast(x, axis) -> bool:
     """A reduction of a float array of rank >= 2 over its last axis (up to 1024 long). As a
     product with ones it is faster than NumPy's at every size (128x10: 1.1 us against 3.5)."""
     return (type(x) is np.ndarray and x.dtype in BLAS_FLOATS and x.ndim >= 2
-            and axis in (-1, x.ndim - 1, (-1,), (x.ndim - 1,)) and x.shape[-1] <= 1024)
+            and axis in (-1, x.ndim - 1, (-1,), (x.ndim - 1,)) and 0 < x.shape[-1] <= 1024)
 
 
 def _leading(x, axis) -> int:

@@ -218,6 +218,8 @@ swish = silu
 
 # -- softmax and log_softmax -------------------------------------------------------------------
 def _softmax_fwd(x, axis):
+    if x.size == 0:  # an empty axis or batch: an empty result of the same shape (TensorFlow's)
+        return np.empty_like(x)
     if (axis == -1 or axis == x.ndim - 1) and x.size > 1024 and _native_floats(x):
         # rows shifted by their maximum and normalized by compiled passes around NumPy's exp
         rows, d = x.size // x.shape[-1], x.shape[-1]
@@ -256,6 +258,8 @@ _softmax = primitive("softmax", _softmax_fwd, vjp=(_softmax_vjp,), jvp=(_softmax
 
 
 def _log_softmax_fwd(x, axis):
+    if x.size == 0:
+        return np.empty_like(x)
     if _kernels.exp_is_safe(x, axis):
         return x - np.log(_kernels.sum_(np.exp(x), axis, True))
     z = x - _kernels.max_(x, axis, True)
