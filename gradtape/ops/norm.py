@@ -55,7 +55,6 @@ def _native_rows(x, scale, offset, d):
             np.ascontiguousarray(offset).reshape(d))
 
 
-
 def _forward(x, scale, offset, n, epsilon):
     pshape = x.shape[x.ndim - n:]
     d = x.shape[-1] if n == 1 else math.prod(pshape)

@@ -646,9 +646,13 @@ class Adam(Optimizer):
         if self.amsgrad:
             self._update_in_place = self._new_value_in_place = None  # the pure update (vhat) only
 
+    def _alpha(self, lr, step):
+        """The step size with Keras's bias correction."""
+        return lr * math.sqrt(1.0 - self.beta_2 ** step) / (1.0 - self.beta_1 ** step)
+
     def _update(self, w, g, slots, lr, step):
         b1, b2 = self.beta_1, self.beta_2
-        alpha = lr * math.sqrt(1.0 - b2 ** step) / (1.0 - b1 ** step)
+        alpha = self._alpha(lr, step)
         m = slots["m"] + (g - slots["m"]) * (1.0 - b1)
         v = slots["v"] + (g * g - slots["v"]) * (1.0 - b2)
         new = {"m": m, "v": v}
@@ -658,7 +662,7 @@ class Adam(Optimizer):
 
     def _update_in_place(self, g, slots, lr, step):
         b1, b2 = self.beta_1, self.beta_2
-        alpha = lr * math.sqrt(1.0 - b2 ** step) / (1.0 - b1 ** step)
+        alpha = self._alpha(lr, step)
         m, v = slots["m"], slots["v"]
         if self._native_ok(g, m, v):
             # the same arithmetic in one pass over memory instead of ten (bit for bit the same)
@@ -680,6 +684,7 @@ class Adam(Optimizer):
 
     @staticmethod
     def _native_ok(g, *arrays) -> bool:
+        """Whether the compiled Adam step takes these arrays (contiguous, of g's dtype and shape)."""
         return (_native.kernels() is not None and g.dtype in _native.FLOATS
                 and all(a.flags.c_contiguous and a.dtype == g.dtype and a.shape == g.shape for a in (g,) + arrays))
 
@@ -687,10 +692,9 @@ class Adam(Optimizer):
         m, v = slots["m"], slots["v"]
         if not self._native_ok(g, m, v, w):
             return None
-        b1, b2 = self.beta_1, self.beta_2
-        alpha = lr * math.sqrt(1.0 - b2 ** step) / (1.0 - b1 ** step)
         new = np.empty_like(g)
-        _native.kernels().adam(g, m, v, new, 1.0 - b1, 1.0 - b2, alpha, self.epsilon, w)
+        _native.kernels().adam(g, m, v, new, 1.0 - self.beta_1, 1.0 - self.beta_2, self._alpha(lr, step),
+                               self.epsilon, w)
         return new
 
     def get_config(self) -> dict:
