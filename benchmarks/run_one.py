@@ -42,7 +42,10 @@ def load(fw):
         import numpy as np
         import gradtape
         from .workloads import build
-        return build(), f"{getattr(gradtape, '__version__', '?')} (NumPy {np.__version__})"
+        from gradtape import _native
+        kernels = (f"compiled kernels: {_native.kernels().variant()}" if _native.kernels() is not None
+                   else "compiled kernels: off")
+        return build(), f"{getattr(gradtape, '__version__', '?')} (NumPy {np.__version__}; {kernels})"
     from .peers import load as load_peer
     return load_peer(fw)
 
