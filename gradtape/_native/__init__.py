@@ -32,6 +32,20 @@ def kernels():
     return _compiled if _enabled else None
 
 
+def kernels_for(*arrays):
+    """The compiled module when it is on and takes these arrays (contiguous NumPy arrays of one
+    float type and one shape, as the elementwise kernels need), else None."""
+    if _compiled is None or not _enabled:
+        return None
+    a = arrays[0]
+    if type(a) is not np.ndarray or a.dtype not in FLOATS or not a.flags.c_contiguous:
+        return None
+    for b in arrays[1:]:
+        if type(b) is not np.ndarray or b.dtype != a.dtype or b.shape != a.shape or not b.flags.c_contiguous:
+            return None
+    return _compiled
+
+
 def available() -> bool:
     """Whether the compiled kernels were built for this installation."""
     return _compiled is not None

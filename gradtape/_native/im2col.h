@@ -1,13 +1,12 @@
 /* The windows of a convolution's input as rows of a matrix, for one float type T (see
  * kernels.c). Row (b, oy, ox) holds the window's (kh, kw, c) elements in that order, zeros
  * where it reaches into the padding: the NumPy path's im2col without padding the input first.
- * Both kernels here run over batch elements b0 <= b < b1. */
-static int NAME(im2col)(const T *restrict x, T *restrict cols, const Geometry *G, int dh, int dw, idx b0,
-                       idx b1) {
-    const idx h = G->h, w = G->w, c = G->c, ho = G->ho, wo = G->wo;
+ */
+static int NAME(im2col)(const T *restrict x, T *restrict cols, const Geometry *G, int dh, int dw) {
+    const idx n = G->n, h = G->h, w = G->w, c = G->c, ho = G->ho, wo = G->wo;
     const int kh = G->kh, kw = G->kw, sh = G->sh, sw = G->sw, pt = G->pt, pl = G->pl;
     const idx k = (idx)kh * kw * c;
-    for (idx b = b0; b < b1; b++)
+    for (idx b = 0; b < n; b++)
         for (idx oy = 0; oy < ho; oy++)
             for (idx ox = 0; ox < wo; ox++) {
                 T *row = cols + ((b * ho + oy) * wo + ox) * k;
@@ -39,13 +38,12 @@ static int NAME(im2col)(const T *restrict x, T *restrict cols, const Geometry *G
 
 /* The adjoint of im2col: each row's window elements added into the (cleared) input gradient
  * ``dx``; taps that reach into the padding are dropped. */
-static int NAME(col2im)(const T *restrict cols, T *restrict dx, const Geometry *G, int dh, int dw, idx b0,
-                       idx b1) {
-    const idx h = G->h, w = G->w, c = G->c, ho = G->ho, wo = G->wo;
+static int NAME(col2im)(const T *restrict cols, T *restrict dx, const Geometry *G, int dh, int dw) {
+    const idx n = G->n, h = G->h, w = G->w, c = G->c, ho = G->ho, wo = G->wo;
     const int kh = G->kh, kw = G->kw, sh = G->sh, sw = G->sw, pt = G->pt, pl = G->pl;
     const idx k = (idx)kh * kw * c;
-    memset(dx + b0 * h * w * c, 0, (size_t)((b1 - b0) * h * w * c) * sizeof(T));
-    for (idx b = b0; b < b1; b++)
+    memset(dx, 0, (size_t)(n * h * w * c) * sizeof(T));
+    for (idx b = 0; b < n; b++)
         for (idx oy = 0; oy < ho; oy++)
             for (idx ox = 0; ox < wo; ox++) {
                 const T *row = cols + ((b * ho + oy) * wo + ox) * k;

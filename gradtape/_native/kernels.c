@@ -193,20 +193,20 @@ typedef struct {
     const Geometry *G;
 } Call;
 
-static int run_part(const Call *c, idx b0, idx b1) {
+static int run_call(const Call *c) {
     switch (c->op) {
     case 0:
-        return c->fs == 4 ? PICK(max_pool, f4)(c->in, c->out, c->out2, c->wide, c->G, b0, b1)
-                          : PICK(max_pool, f8)(c->in, c->out, c->out2, c->wide, c->G, b0, b1);
+        return c->fs == 4 ? PICK(max_pool, f4)(c->in, c->out, c->out2, c->wide, c->G)
+                          : PICK(max_pool, f8)(c->in, c->out, c->out2, c->wide, c->G);
     case 1: /* in = arg, out2 = g, in2 = relu mask or NULL, out = dx */
-        return c->fs == 4 ? PICK(max_pool_grad, f4)(c->in, c->wide, c->out2, c->in2, c->out, c->G, b0, b1)
-                          : PICK(max_pool_grad, f8)(c->in, c->wide, c->out2, c->in2, c->out, c->G, b0, b1);
+        return c->fs == 4 ? PICK(max_pool_grad, f4)(c->in, c->wide, c->out2, c->in2, c->out, c->G)
+                          : PICK(max_pool_grad, f8)(c->in, c->wide, c->out2, c->in2, c->out, c->G);
     case 2:
-        return c->fs == 4 ? PICK(im2col, f4)(c->in, c->out, c->G, c->dh, c->dw, b0, b1)
-                          : PICK(im2col, f8)(c->in, c->out, c->G, c->dh, c->dw, b0, b1);
+        return c->fs == 4 ? PICK(im2col, f4)(c->in, c->out, c->G, c->dh, c->dw)
+                          : PICK(im2col, f8)(c->in, c->out, c->G, c->dh, c->dw);
     default:
-        return c->fs == 4 ? PICK(col2im, f4)(c->in, c->out, c->G, c->dh, c->dw, b0, b1)
-                          : PICK(col2im, f8)(c->in, c->out, c->G, c->dh, c->dw, b0, b1);
+        return c->fs == 4 ? PICK(col2im, f4)(c->in, c->out, c->G, c->dh, c->dw)
+                          : PICK(col2im, f8)(c->in, c->out, c->G, c->dh, c->dw);
     }
 }
 
@@ -217,7 +217,7 @@ static int run_part(const Call *c, idx b0, idx b1) {
 static int run_batch(const Call *c) {
     int status;
     Py_BEGIN_ALLOW_THREADS
-    status = run_part(c, 0, c->G->n);
+    status = run_call(c);
     Py_END_ALLOW_THREADS
     if (status) PyErr_NoMemory();
     return status;

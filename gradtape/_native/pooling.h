@@ -50,10 +50,10 @@ INLINE void NAME(pool_step)(const T *restrict xr, T *restrict m, IT *restrict k,
  * only when strictly greater: ties keep the first maximum, as TensorFlow, and with no NaN the
  * result is the tournament's. A pixel with a NaN in a window is redone by the tournament.
  * Padding stands for -inf and is skipped: it never wins a strict comparison, and a window of
- * padding alone keeps -inf and offset 0. Batch elements b0 <= b < b1; -1 when out of memory. */
+ * padding alone keeps -inf and offset 0. -1 when out of memory. */
 static int NAME(max_pool)(const T *restrict x, T *restrict out, void *restrict arg, int wide,
-                          const Geometry *G, idx b0, idx b1) {
-    const idx h = G->h, w = G->w, c = G->c, ho = G->ho, wo = G->wo;
+                          const Geometry *G) {
+    const idx n = G->n, h = G->h, w = G->w, c = G->c, ho = G->ho, wo = G->wo;
     const int kh = G->kh, kw = G->kw, sh = G->sh, sw = G->sw, pt = G->pt, pl = G->pl;
     const int K = kh * kw;
     char *scratch = malloc((size_t)K * (sizeof(T) + sizeof(int32_t)) + (size_t)c * sizeof(IT) + 16);
@@ -61,7 +61,7 @@ static int NAME(max_pool)(const T *restrict x, T *restrict out, void *restrict a
     IT *k = (IT *)scratch;
     T *mv = (T *)(scratch + (size_t)c * sizeof(IT));
     int32_t *kv = (int32_t *)(scratch + (size_t)c * sizeof(IT) + (size_t)K * sizeof(T));
-    for (idx b = b0; b < b1; b++)
+    for (idx b = 0; b < n; b++)
         for (idx oy = 0; oy < ho; oy++)
             for (idx ox = 0; ox < wo; ox++) {
                 const idx o = ((b * ho + oy) * wo + ox) * c;
@@ -108,21 +108,21 @@ INLINE void NAME(pick)(const T *restrict g, const IT *restrict k, IT t, T *restr
 
 /* dx of a max pool. Windows that tile the input (stride = window, no padding, nothing left
  * over) write every element of dx once: g where the offset is the window's maximum, else 0
- * (batch elements b0 <= b < b1; -1 when out of memory).
+ * (-1 when out of memory).
  * Otherwise dx is cleared and each window adds its g at its maximum, in reverse row-major
  * order of the windows: for every element of dx that is the NumPy path's order (offsets
  * ascending), so overlapping windows sum in the same order. With ``relu`` (the pool's output)
  * each g is first multiplied by ``relu > 0``, as a relu feeding the pool masks it. */
 static int NAME(max_pool_grad)(const void *restrict arg, int wide, const T *restrict g0, const T *restrict relu,
-                               T *restrict dx, const Geometry *G, idx b0, idx b1) {
-    const idx h = G->h, w = G->w, c = G->c, ho = G->ho, wo = G->wo;
+                               T *restrict dx, const Geometry *G) {
+    const idx n = G->n, h = G->h, w = G->w, c = G->c, ho = G->ho, wo = G->wo;
     const int kh = G->kh, kw = G->kw, sh = G->sh, sw = G->sw, pt = G->pt, pl = G->pl;
     const int tiles = kh == sh && kw == sw && pt == 0 && pl == 0 && ho * kh == h && wo * kw == w;
     if (tiles) {
         IT *k = malloc((size_t)c * (sizeof(IT) + sizeof(T)) + 16);
         if (!k) return -1;
         T *gm = (T *)(k + c);
-        for (idx b = b0; b < b1; b++)
+        for (idx b = 0; b < n; b++)
             for (idx oy = 0; oy < ho; oy++)
                 for (idx ox = 0; ox < wo; ox++) {
                     const idx o = ((b * ho + oy) * wo + ox) * c;
@@ -142,8 +142,8 @@ static int NAME(max_pool_grad)(const void *restrict arg, int wide, const T *rest
         free(k);
         return 0;
     }
-    memset(dx + b0 * h * w * c, 0, (size_t)((b1 - b0) * h * w * c) * sizeof(T));
-    for (idx b = b0; b < b1; b++)
+    memset(dx, 0, (size_t)(n * h * w * c) * sizeof(T));
+    for (idx b = 0; b < n; b++)
         for (idx oy = ho - 1; oy >= 0; oy--)
             for (idx ox = wo - 1; ox >= 0; ox--) {
                 const idx o = ((b * ho + oy) * wo + ox) * c;

@@ -34,14 +34,6 @@ def _as_float_tensor(x):
 
 
 # -- piecewise activations ---------------------------------------------------------------------
-def _native_floats(*arrays) -> bool:
-    """Whether the compiled elementwise kernels take these arrays (contiguous, one float type)."""
-    a = arrays[0]
-    return (type(a) is np.ndarray and a.dtype in _native.FLOATS and a.flags.c_contiguous
-            and all(type(b) is np.ndarray and b.dtype == a.dtype and b.shape == a.shape
-                    and b.flags.c_contiguous for b in arrays[1:]) and _native.kernels() is not None)
-
-
 def _relu_fwd(x):
     if type(x) is np.ndarray and x.size > 1024:
         # NumPy's maximum against an array is vectorized, against a scalar it is not: zeros
@@ -59,10 +51,11 @@ _relu = primitive("relu", _relu_fwd,
 
 
 def _relu_vjp_inplace(g, ans):
-    if g.size > 1024 and _native_floats(g, ans):
+    kernels = _native.kernels_for(g, ans) if g.size > 1024 else None
+    if kernels is not None:
         # g *= ans > 0 in one pass (NumPy makes the mask first: 2x slower). A compiled forward
         # was measured no faster than NumPy's maximum against zeros, so relu's forward stays.
-        _native.kernels().relu_grad(g, ans)
+        kernels.relu_grad(g, ans)
         return g
     return np.multiply(g, ans > 0, out=g)
 
@@ -220,13 +213,14 @@ swish = silu
 def _softmax_fwd(x, axis):
     if x.size == 0:  # an empty axis or batch: an empty result of the same shape (TensorFlow's)
         return np.empty_like(x)
-    if (axis == -1 or axis == x.ndim - 1) and x.size > 1024 and _native_floats(x):
+    kernels = _native.kernels_for(x) if (axis == -1 or axis == x.ndim - 1) and x.size > 1024 else None
+    if kernels is not None:
         # rows shifted by their maximum and normalized by compiled passes around NumPy's exp
         rows, d = x.size // x.shape[-1], x.shape[-1]
         y = np.empty(x.shape, x.dtype)
-        _native.kernels().softmax_shift(x, y, rows, d)
+        kernels.softmax_shift(x, y, rows, d)
         np.exp(y, out=y)
-        _native.kernels().softmax_scale(y, rows, d)
+        kernels.softmax_scale(y, rows, d)
         return y
     if _kernels.exp_is_safe(x, axis):  # no shift needed: two passes fewer, and no rounding in x - max
         e = np.exp(x)
@@ -245,8 +239,9 @@ def _softmax_jvp(m, t, y, x, axis):
 
 
 def _softmax_vjp_inplace(g, y, x, axis):
-    if (axis == -1 or axis == y.ndim - 1) and y.size > 1024 and _native_floats(g, y):
-        _native.kernels().softmax_grad(g, y, y.size // y.shape[-1], y.shape[-1])  # one pass per row
+    kernels = _native.kernels_for(g, y) if (axis == -1 or axis == y.ndim - 1) and y.size > 1024 else None
+    if kernels is not None:
+        kernels.softmax_grad(g, y, y.size // y.shape[-1], y.shape[-1])  # one pass per row
         return g
     s = _kernels.sum_(g * y, axis, True)
     np.subtract(g, s, out=g)

@@ -664,10 +664,11 @@ class Adam(Optimizer):
         b1, b2 = self.beta_1, self.beta_2
         alpha = self._alpha(lr, step)
         m, v = slots["m"], slots["v"]
-        if self._native_ok(g, m, v):
+        kernels = _native.kernels_for(g, m, v)
+        if kernels is not None:
             # the same arithmetic in one pass over memory instead of ten (bit for bit the same)
             tmp = np.empty_like(g)
-            _native.kernels().adam(g, m, v, tmp, 1.0 - b1, 1.0 - b2, alpha, self.epsilon)
+            kernels.adam(g, m, v, tmp, 1.0 - b1, 1.0 - b2, alpha, self.epsilon)
             return tmp
         tmp = np.subtract(g, m)
         tmp *= 1.0 - b1
@@ -682,18 +683,13 @@ class Adam(Optimizer):
         tmp /= den
         return tmp
 
-    @staticmethod
-    def _native_ok(g, *arrays) -> bool:
-        """Whether the compiled Adam step takes these arrays (contiguous, of g's dtype and shape)."""
-        return (_native.kernels() is not None and g.dtype in _native.FLOATS
-                and all(a.flags.c_contiguous and a.dtype == g.dtype and a.shape == g.shape for a in (g,) + arrays))
-
     def _new_value_in_place(self, w, g, slots, lr, step):
         m, v = slots["m"], slots["v"]
-        if not self._native_ok(g, m, v, w):
+        kernels = _native.kernels_for(g, m, v, w)
+        if kernels is None:
             return None
         new = np.empty_like(g)
-        _native.kernels().adam(g, m, v, new, 1.0 - self.beta_1, 1.0 - self.beta_2, self._alpha(lr, step),
+        kernels.adam(g, m, v, new, 1.0 - self.beta_1, 1.0 - self.beta_2, self._alpha(lr, step),
                                self.epsilon, w)
         return new
 
