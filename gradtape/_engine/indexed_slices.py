@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .parallel import product as _product
 from .tensor import Tensor, wrap
 
 
@@ -140,11 +141,11 @@ class ProductGrad:
         self.a, self.g = a, g
 
     def dense(self) -> np.ndarray:
-        return self.a.T @ self.g
+        return _product(self.a.T, self.g)
 
     @staticmethod
     def gather(terms: list) -> np.ndarray:
         """``sum(t.a.T @ t.g for t in terms)`` as one product of stacked rows."""
         if len(terms) == 1:
             return terms[0].dense()
-        return np.concatenate([t.a for t in terms]).T @ np.concatenate([t.g for t in terms])
+        return _product(np.concatenate([t.a for t in terms]).T, np.concatenate([t.g for t in terms]))

@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 
+from .._engine.parallel import product
+
 MIN_SIZE = 4096  # below this the shifted softmax, NumPy's maxima and leading-axes sums are as fast
 _ONES: dict = {}
 
@@ -52,12 +54,12 @@ def sum_(x, axis, keepdims: bool):
     """``np.sum(x, axis, keepdims=keepdims)``, faster over a short last axis and over the
     leading axes (a product with ones: one BLAS call instead of a strided reduction)."""
     if _fast(x, axis):
-        s = x @ ones(x.shape[-1], x.dtype)
+        s = product(x, ones(x.shape[-1], x.dtype))
         return s[..., None] if keepdims else s
     k = _leading(x, axis)
     if k:
         rows = math.prod(x.shape[:k])
-        s = ones(rows, x.dtype) @ x.reshape(rows, -1)
+        s = product(ones(rows, x.dtype), x.reshape(rows, -1))
         return s.reshape((1,) * k + x.shape[k:] if keepdims else x.shape[k:])
     if type(x) is np.ndarray and x.dtype.kind in "fc":
         return np.add.reduce(x, axis=axis, keepdims=keepdims)  # np.sum's work, not its wrapper

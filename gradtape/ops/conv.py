@@ -23,6 +23,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .. import _native
+from .._engine import parallel as _parallel
 from .._engine.indexed_slices import DeferredGrad
 from .._engine.primitive import bind, primitive
 from .._engine.tensor import Tensor, to_array
@@ -110,13 +111,14 @@ def _conv_out(x_shape, w_shape, strides, dilations, padding):
                  for d in range(2))
 
 
-def _chunks(x, k, out):
-    """Batch ranges whose window matrices take about 2 MB (4 MB with the compiled kernels,
-    which write into one reused buffer): each is built and consumed while it is in cache, and
-    the temporaries stay small enough to be reused by the allocator."""
+def _chunks(x, k, out, lo=0, hi=None):
+    """Ranges of the batch rows ``[lo, hi)`` whose window matrices take about 2 MB (4 MB with
+    the compiled kernels, which write into one reused buffer): each is built and consumed while
+    it is in cache, and the temporaries stay small enough to be reused by the allocator."""
+    hi = x.shape[0] if hi is None else hi
     per = max(1, out[0] * out[1] * k * x.dtype.itemsize)
     step = max(1, ((4 << 20) if _native.kernels() is not None else (2 << 20)) // per)
-    return [(b, min(b + step, x.shape[0])) for b in range(0, x.shape[0], step)] or [(0, 0)]
+    return [(b, min(b + step, hi)) for b in range(lo, hi, step)] or [(lo, lo)]
 
 
 def _conv_fwd(x, w, strides, dilations, padding, depthwise):
@@ -130,11 +132,14 @@ def _conv_fwd(x, w, strides, dilations, padding, depthwise):
     w2 = w.reshape(k, w.shape[3])
     per = out[0] * out[1]
     y = np.empty((n * per, w.shape[3]), dtype=np.result_type(x, w))
-    chunks = _chunks(x, k, out)
-    buf = _cols_buffer(x, chunks, per, k)
-    for b0, b1 in chunks:
-        cols = _im2col(x[b0:b1], padding, w.shape[:2], out, strides, dilations, buf)
-        np.matmul(cols, w2, out=y[b0 * per:b1 * per])
+
+    def part(lo, hi):
+        chunks = _chunks(x, k, out, lo, hi)
+        buf = _cols_buffer(x, chunks, per, k)
+        for b0, b1 in chunks:
+            cols = _im2col(x[b0:b1], padding, w.shape[:2], out, strides, dilations, buf)
+            np.matmul(cols, w2, out=y[b0 * per:b1 * per])
+    _parallel.split(n, x.nbytes + y.nbytes, part)
     return y.reshape(n, out[0], out[1], w.shape[3])
 
 
@@ -155,6 +160,11 @@ def _geometry(n, in_hw, c, out, ksize, strides, padding):
             padding[0][0], padding[1][0])
 
 
+def _rows_of(geometry, lo, hi):
+    """The kernels' geometry for the batch rows ``[lo, hi)`` alone."""
+    return (hi - lo,) + geometry[1:]
+
+
 def _conv_bpi_native(g, w, input_shape, strides, dilations, padding):
     """With the compiled kernels: per batch chunk, the window matrix's gradient ``g @ w^T`` (one
     product) added back into the windows by ``col2im``."""
@@ -165,13 +175,17 @@ def _conv_bpi_native(g, w, input_shape, strides, dilations, padding):
     wt = np.ascontiguousarray(w.reshape(k, o).T)
     g2 = np.ascontiguousarray(g).reshape(n * per, o)
     dx = np.empty(input_shape, g.dtype)
-    chunks = _chunks(dx, k, out)
-    buf = _cols_buffer(dx, chunks, per, k)
-    for b0, b1 in chunks:
-        cols = buf[:(b1 - b0) * per * k].reshape(-1, k)
-        np.matmul(g2[b0 * per:b1 * per], wt, out=cols)
-        _native.kernels().col2im(cols, dx[b0:b1], _geometry(b1 - b0, (h, wd), c, out, (kh, kw), strides, padding),
-                                 dilations[0], dilations[1])
+    kernels = _native.kernels()
+
+    def part(lo, hi):
+        chunks = _chunks(dx, k, out, lo, hi)
+        buf = _cols_buffer(dx, chunks, per, k)
+        for b0, b1 in chunks:
+            cols = buf[:(b1 - b0) * per * k].reshape(-1, k)
+            np.matmul(g2[b0 * per:b1 * per], wt, out=cols)
+            kernels.col2im(cols, dx[b0:b1], _geometry(b1 - b0, (h, wd), c, out, (kh, kw), strides, padding),
+                           dilations[0], dilations[1])
+    _parallel.split(n, g2.nbytes + dx.nbytes, part)
     return dx
 
 
@@ -222,15 +236,22 @@ def _conv_bpf_fwd(x, g, filter_shape, strides, dilations, padding, depthwise):
     k = kh * kw * c
     g2 = g.reshape(x.shape[0] * out[0] * out[1], o)
     per = out[0] * out[1]
-    dw = None
-    chunks = _chunks(x, k, out)
-    buf = _cols_buffer(x, chunks, per, k)
-    for b0, b1 in chunks:
-        cols = _im2col(x[b0:b1], padding, (kh, kw), out, strides, dilations, buf)
-        gc = g2[b0 * per:b1 * per]
-        # the contiguous operand first: BLAS is much slower with a long transposed one
-        part = cols.T @ gc if not cols.flags.c_contiguous else (gc.T @ cols).T
-        dw = part if dw is None else dw.__iadd__(part)
+
+    def part(lo, hi):
+        dw = None
+        chunks = _chunks(x, k, out, lo, hi)
+        buf = _cols_buffer(x, chunks, per, k)
+        for b0, b1 in chunks:
+            cols = _im2col(x[b0:b1], padding, (kh, kw), out, strides, dilations, buf)
+            gc = g2[b0 * per:b1 * per]
+            # the contiguous operand first: BLAS is much slower with a long transposed one
+            term = cols.T @ gc if not cols.flags.c_contiguous else (gc.T @ cols).T
+            dw = term if dw is None else dw.__iadd__(term)
+        return dw
+    parts = _parallel.split(x.shape[0], x.nbytes + g2.nbytes, part)
+    dw = parts[0]
+    for p in parts[1:]:
+        dw = dw.__iadd__(p)
     return np.ascontiguousarray(dw).reshape(filter_shape)
 
 
@@ -291,7 +312,9 @@ def _max_pool_fwd(x, ksize, strides, padding):
     if native is not None:
         shape, k_dtype, geometry = native
         m, k = np.empty(shape, x.dtype), np.empty(shape, k_dtype)
-        _native.kernels().max_pool(np.ascontiguousarray(x), m, k, geometry)
+        x, kernels = np.ascontiguousarray(x), _native.kernels()
+        _parallel.split(x.shape[0], x.nbytes + m.nbytes,
+                     lambda lo, hi: kernels.max_pool(x[lo:hi], m[lo:hi], k[lo:hi], _rows_of(geometry, lo, hi)))
         return m, k
     xp = _pad(x, padding, _low(x.dtype))
     slices = [xp[idx] for _, idx in _offsets(ksize, _pool_out(x.shape, ksize, strides, padding), strides)]
@@ -342,8 +365,10 @@ def _max_pool_grad_native(arg, g, input_shape, ksize, strides, padding, relu=Non
     n, h, w, c = input_shape
     dx = np.empty(input_shape, g.dtype)
     geometry = _geometry(n, (h, w), c, g.shape[1:3], ksize, strides, padding)
-    _native.kernels().max_pool_grad(np.ascontiguousarray(arg), np.ascontiguousarray(g), dx, geometry,
-                                    None if relu is None else np.ascontiguousarray(relu))
+    arg, g, kernels = np.ascontiguousarray(arg), np.ascontiguousarray(g), _native.kernels()
+    relu = None if relu is None else np.ascontiguousarray(relu)
+    _parallel.split(n, dx.nbytes + g.nbytes, lambda lo, hi: kernels.max_pool_grad(
+        arg[lo:hi], g[lo:hi], dx[lo:hi], _rows_of(geometry, lo, hi), None if relu is None else relu[lo:hi]))
     return dx
 
 

@@ -24,6 +24,7 @@ import math
 
 import numpy as np
 
+from .._engine import parallel as _parallel
 from .._engine.indexed_slices import ProductGrad
 from .._engine.primitive import bind, bind1, bind2, primitive
 from .._engine.tensor import Tensor
@@ -208,13 +209,13 @@ def _matmul_fwd(a, b):
         # A stack of rows times one matrix is one large product: NumPy would loop over the
         # stack with one small product per matrix.
         try:
-            out = np.matmul(a.reshape(-1, a.shape[-1]), b)
+            out = _parallel.product(a.reshape(-1, a.shape[-1]), b)
         except ValueError:
             _check_matmul(a, b, "matmul")
             raise
         return out.reshape(a.shape[:-1] + (b.shape[-1],))
     try:
-        return np.matmul(a, b)
+        return _parallel.product(a, b)
     except ValueError:
         _check_matmul(a, b, "matmul")  # a clear message; shapes are checked only on failure
         raise
