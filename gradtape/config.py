@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 from typing import NamedTuple
 
+from . import config_threading as threading
+
 __all__ = ["LogicalDevice", "PhysicalDevice", "device", "functions_run_eagerly",
            "list_logical_devices", "list_physical_devices", "native_kernels", "run_functions_eagerly",
-           "set_native_kernels"]
+           "set_native_kernels", "threading"]
 
 
 class PhysicalDevice(NamedTuple):

@@ -39,6 +39,7 @@ RECENT = 1.0  # seconds after a split during which product() keeps BLAS on one t
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 _blas: tuple | None | bool = None  # (get, set) thread-count functions; False: none found
+_blas_default = 1  # BLAS's thread count when first found
 _requested = 0  # set_intra_op_parallelism_threads; 0: as many parts as BLAS threads
 _last_split = -RECENT  # time.monotonic() of the last split
 _workers: list = []
@@ -47,9 +48,11 @@ _lock = threading.Lock()  # held while a split runs: a second caller (or a neste
 
 def blas_threads() -> tuple | None:
     """``(get, set)`` for the thread count of the OpenBLAS loaded by NumPy, or None."""
-    global _blas
+    global _blas, _blas_default
     if _blas is None:
         _blas = _find_openblas() or False
+        if _blas:
+            _blas_default = _blas[0]()
     return _blas or None
 
 
@@ -87,13 +90,13 @@ def parts() -> int:
 
 
 def set_parts(n: int) -> None:
-    """``set_intra_op_parallelism_threads``: ``n`` parts (and BLAS threads); 0 restores the
-    default, as many parts as BLAS threads."""
+    """``set_intra_op_parallelism_threads``: ``n`` parts and BLAS threads; 0 restores the
+    default, as many parts as BLAS had threads when gradtape first asked."""
     global _requested
     _requested = n
     blas = blas_threads()
-    if blas is not None and n:
-        blas[1](n)
+    if blas is not None:
+        blas[1](n or _blas_default)
 
 
 def requested() -> int:
@@ -146,8 +149,8 @@ def split(n: int, nbytes: int, fn: Callable[[int, int], object]) -> list:
 def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``np.matmul(a, b)``; for :data:`RECENT` seconds after a split, with BLAS's workers kept
     asleep: a large 2-D float product split by rows over gradtape's threads, any other on one
-    BLAS thread. The rows of a product come out the same either way (BLAS sums each element's
-    terms in one order whatever the split)."""
+    BLAS thread. A split product may differ from the whole one in the last bits: BLAS picks its
+    kernel, and so the order of each sum, by the size of the product."""
     if time.monotonic() - _last_split > RECENT:
         return np.matmul(a, b)
     if (a.ndim == 2 and b.ndim == 2 and a.dtype == b.dtype and a.dtype in _FLOATS and a.shape[0] > 1
