@@ -12,8 +12,8 @@ ops (a convolution, its relu, its pool, and their gradients) split the same rows
 so each core goes on with the rows it wrote. Ops below :data:`MIN_BYTES` are not split: waking a
 worker costs tens of microseconds.
 
-BLAS's own worker thread, once a product wakes it, spins on its core for a while (about 0.1 s)
-and takes half of that core from the next split. So for a second after a split, gradtape's own
+BLAS's own worker thread, once a product wakes it, spins on its core for about 0.1 s
+and takes half of that core from the next split. So for 0.2 s after a split, gradtape's own
 products (:func:`product`) keep BLAS on one thread: large ones are split by rows like the ops
 around them, small ones run whole. Other products are left to BLAS as before.
 
@@ -35,7 +35,8 @@ import numpy as np
 
 MIN_BYTES = 2 << 20  # an op touching less memory than this runs on the calling thread
 MAX_PARTS = 16
-RECENT = 1.0  # seconds after a split during which product() keeps BLAS on one thread
+RECENT = 0.2  # seconds after a split during which product() keeps BLAS on one thread (its
+# worker spins for about 0.1 s after a product: 2**28 cycles)
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 _blas: tuple | None | bool = None  # (get, set) thread-count functions; False: none found
