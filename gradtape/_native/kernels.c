@@ -210,10 +210,9 @@ static int run_call(const Call *c) {
     }
 }
 
-/* Runs ``c`` over the whole batch with the GIL released; -1 (MemoryError set) when it ran out
- * of memory. Splitting the batch over two threads was measured slower on a 2-core machine:
- * these kernels are bound by memory, and OpenBLAS's worker spins on the other core after each
- * product. */
+/* Runs ``c`` over the batch it is given with the GIL released; -1 (MemoryError set) when it
+ * ran out of memory. Large ops call it once per part of their batch, from several threads
+ * (gradtape/_engine/parallel.py); it starts no threads of its own. */
 static int run_batch(const Call *c) {
     int status;
     Py_BEGIN_ALLOW_THREADS

@@ -36,18 +36,21 @@ def _as_float_tensor(x):
 
 # -- piecewise activations ---------------------------------------------------------------------
 def _relu_fwd(x):
-    if type(x) is np.ndarray and x.size > 1024 and x.ndim:
+    if type(x) is np.ndarray and x.size > 1024:
         # NumPy's maximum against an array is vectorized, against a scalar it is not: zeros
-        # as the operand and as the output make relu 2-3x faster on large arrays. Large
-        # batches are split over the cores as the convolutions before them are (_parallel).
-        z = np.empty(x.shape, x.dtype)
+        # as the operand and as the output make relu 2-3x faster on large arrays.
+        if x.ndim and 2 * x.nbytes >= _parallel.MIN_BYTES:
+            # large batches are split over the cores as the convolutions before them are
+            z = np.empty(x.shape, x.dtype)
 
-        def part(lo, hi):
-            zp = z[lo:hi]
-            zp.fill(0)
-            np.maximum(x[lo:hi], zp, out=zp)
-        _parallel.split(x.shape[0], 2 * x.nbytes, part)
-        return z
+            def part(lo, hi):
+                zp = z[lo:hi]
+                zp.fill(0)
+                np.maximum(x[lo:hi], zp, out=zp)
+            _parallel.split(x.shape[0], 2 * x.nbytes, part)
+            return z
+        z = np.zeros(x.shape, x.dtype)
+        return np.maximum(x, z, out=z)
     return np.maximum(x, x.dtype.type(0)) if isinstance(x, np.ndarray) else np.maximum(x, 0)
 
 
@@ -63,7 +66,10 @@ def _relu_vjp_inplace(g, ans):
     if kernels is not None:
         # g *= ans > 0 in one pass (NumPy makes the mask first: 2x slower). A compiled forward
         # was measured no faster than NumPy's maximum against zeros, so relu's forward stays.
-        _parallel.split(g.shape[0], 2 * g.nbytes, lambda lo, hi: kernels.relu_grad(g[lo:hi], ans[lo:hi]))
+        if 2 * g.nbytes >= _parallel.MIN_BYTES:  # split over the cores as the ops around it
+            _parallel.split(g.shape[0], 2 * g.nbytes, lambda lo, hi: kernels.relu_grad(g[lo:hi], ans[lo:hi]))
+        else:
+            kernels.relu_grad(g, ans)
         return g
     return np.multiply(g, ans > 0, out=g)
 
