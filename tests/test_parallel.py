@@ -225,6 +225,19 @@ def test_large_products_after_a_split_are_split_by_rows(split3):
     assert split3 == [(40, 3)]
 
 
+def test_the_window_after_a_split_closes_even_while_products_split(split3, monkeypatch):
+    rng = np.random.default_rng(7)
+    a, b = rng.standard_normal((40, 16)), rng.standard_normal((16, 8))
+    parallel.split(3, 0, lambda lo, hi: None)
+    opened = parallel._last_split
+    parallel.product(a, b)  # split by rows: must not keep the window open
+    assert parallel._last_split == opened
+    monkeypatch.setattr(parallel, "_last_split", opened - 2 * parallel.RECENT)
+    del split3[:]
+    np.testing.assert_array_equal(parallel.product(a, b), np.matmul(a, b))  # BLAS's own way again
+    assert split3 == []
+
+
 def test_config_threading(monkeypatch):
     th = gt.config.threading
     assert th.get_intra_op_parallelism_threads() == 0 and th.get_inter_op_parallelism_threads() == 0

@@ -124,11 +124,13 @@ class _Worker:
             self.done.release()
 
 
-def split(n: int, nbytes: int, fn: Callable[[int, int], object]) -> list:
+def split(n: int, nbytes: int, fn: Callable[[int, int], object], *, renew: bool = True) -> list:
     """``[fn(lo, hi) for each part of range(n)]``, the parts run at once on as many threads.
 
     ``fn`` must write only its own rows. ``nbytes``, the memory the whole op touches, decides
-    whether it is worth splitting; a single ``fn(0, n)`` runs otherwise.
+    whether it is worth splitting; a single ``fn(0, n)`` runs otherwise. ``renew``: the split
+    starts the window in which :func:`product` keeps BLAS's workers asleep (a product's own
+    split does not, or products would keep the window open forever).
     """
     k = min(parts(), n) if nbytes >= MIN_BYTES else 1
     if k <= 1 or not _lock.acquire(blocking=False):
@@ -142,7 +144,8 @@ def split(n: int, nbytes: int, fn: Callable[[int, int], object]) -> list:
             return _run(n, k, fn)
         finally:
             put(before)
-            _last_split = time.monotonic()
+            if renew:
+                _last_split = time.monotonic()
     finally:
         _lock.release()
 
@@ -159,7 +162,7 @@ def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         out = np.empty((a.shape[0], b.shape[1]), a.dtype)
         nbytes = a.nbytes + b.nbytes + out.nbytes
         if nbytes >= MIN_BYTES:
-            split(a.shape[0], nbytes, lambda lo, hi: np.matmul(a[lo:hi], b, out=out[lo:hi]))
+            split(a.shape[0], nbytes, lambda lo, hi: np.matmul(a[lo:hi], b, out=out[lo:hi]), renew=False)
             return out
     get, put = blas_threads()
     before = get()
