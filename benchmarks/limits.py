@@ -43,7 +43,10 @@ def run(quick=False, **_):
         f(); f()
     for _ in range(2 if quick else 6):  # blocks interleaved, so that load on the machine hits all alike
         for k, (f, _) in fns.items():
-            f()  # the first call of a block warms the caches again
+            # each block starts quiet: BLAS's worker spins for about 0.1 s after a product, and
+            # gradtape's products stay on one thread for 0.2 s after a split (docs/performance.md)
+            time.sleep(0.25)
+            f(); f()  # the first calls of a block warm the caches (and wake the cores) again
             for _ in range(3):
                 t0 = time.perf_counter(); f(); ts[k].append(time.perf_counter() - t0)
     rate = {k: fl / float(np.median(ts[k])) / 1e9 for k, (_, fl) in fns.items()}

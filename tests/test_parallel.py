@@ -1,6 +1,6 @@
 """Large ops split over threads by batch rows (gradtape/_engine/parallel.py).
 
-Every test forces a split into three parts of tiny arrays (``MIN_BYTES = 0``), whatever the
+Every test forces a split into three parts of tiny arrays (``MIN_BYTES = MIN_PRODUCT = 0``), whatever the
 machine's core count, and compares with the same op run whole. Pools and relus compare
 exactly; anything with a product compares to rounding (BLAS picks its kernel, and so the order
 of a sum, by the size of the product it is given).
@@ -40,6 +40,7 @@ def split3(monkeypatch):
         fake = FakeBlas()
         monkeypatch.setattr(parallel, "_blas", (fake.get, fake.put))
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "MIN_PRODUCT", 0)
     monkeypatch.setattr(parallel, "parts", lambda: 3)
     calls = []
     run = parallel._run
@@ -53,12 +54,12 @@ def split3(monkeypatch):
 
 def whole(fn):
     """``fn()`` with splitting off."""
-    was = parallel.MIN_BYTES
-    parallel.MIN_BYTES = 1 << 62
+    was = parallel.MIN_BYTES, parallel.MIN_PRODUCT
+    parallel.MIN_BYTES = parallel.MIN_PRODUCT = 1 << 62
     try:
         return fn()
     finally:
-        parallel.MIN_BYTES = was
+        parallel.MIN_BYTES, parallel.MIN_PRODUCT = was
 
 
 def test_split_covers_the_rows_in_order_on_separate_threads(split3):
@@ -171,13 +172,15 @@ def test_a_small_cnn_trains_to_the_same_gradients_split(split3):
           gt.Variable(rng.standard_normal((27, 5)) * 0.1)]
     labels = gt.constant(rng.integers(0, 5, 6))
 
+    def loss():
+        h = gt.nn.max_pool2d(gt.nn.relu(gt.nn.conv2d(img, ks[0], 1, "SAME")), 2, 2, "VALID")
+        h = gt.nn.max_pool2d(gt.nn.relu(gt.nn.conv2d(h, ks[1], 1, "SAME")), 2, 2, "VALID")
+        return gt.reduce_mean(gt.nn.sparse_softmax_cross_entropy_with_logits(labels, gt.reshape(h, (6, -1)) @ ks[2]))
+
     def grads():
         with gt.GradientTape() as t:
-            h = gt.nn.max_pool2d(gt.nn.relu(gt.nn.conv2d(img, ks[0], 1, "SAME")), 2, 2, "VALID")
-            h = gt.nn.max_pool2d(gt.nn.relu(gt.nn.conv2d(h, ks[1], 1, "SAME")), 2, 2, "VALID")
-            lo = gt.reshape(h, (6, -1)) @ ks[2]
-            loss = gt.reduce_mean(gt.nn.sparse_softmax_cross_entropy_with_logits(labels, lo))
-        return [g.numpy() for g in t.gradient(loss, ks)]
+            value = loss()
+        return [g.numpy() for g in t.gradient(value, ks)]
     split_grads = grads()
     assert split3, "nothing was split"
     for a, b in zip(split_grads, whole(grads)):
@@ -188,10 +191,7 @@ def test_a_small_cnn_trains_to_the_same_gradients_split(split3):
 
     def loss_at(k):
         ks[0].assign(k)
-        h = gt.nn.max_pool2d(gt.nn.relu(gt.nn.conv2d(img, ks[0], 1, "SAME")), 2, 2, "VALID")
-        h = gt.nn.max_pool2d(gt.nn.relu(gt.nn.conv2d(h, ks[1], 1, "SAME")), 2, 2, "VALID")
-        lo = gt.reshape(h, (6, -1)) @ ks[2]
-        return float(gt.reduce_mean(gt.nn.sparse_softmax_cross_entropy_with_logits(labels, lo)))
+        return float(loss())
     num = np.zeros_like(k0)
     for i in np.ndindex(k0.shape):
         kp, km = k0.copy(), k0.copy()
@@ -275,3 +275,30 @@ def test_a_forked_child_splits_with_threads_of_its_own(split3):
             os._exit(2)
     _, status = os.waitpid(pid, 0)
     assert os.WEXITSTATUS(status) == 0
+
+
+def test_second_order_through_split_ops(split3):
+    """A Hessian-vector product of a convolution, relu and pool (split) against central
+    differences of the first-order gradient."""
+    rng = np.random.default_rng(8)
+    img = gt.constant(rng.standard_normal((5, 8, 8, 2)))
+    k = gt.Variable(rng.standard_normal((3, 3, 2, 3)) * 0.5)
+    v = rng.standard_normal((3, 3, 2, 3))
+
+    def first(kv):
+        with gt.GradientTape() as t:
+            y = gt.nn.max_pool2d(gt.nn.relu(gt.nn.conv2d(img, kv, 1, "SAME")), 2, 2, "VALID")
+            value = gt.reduce_sum(y ** 3)
+        return t.gradient(value, kv)
+    with gt.GradientTape() as outer:
+        hv = gt.reduce_sum(first(k) * v)
+    got = outer.gradient(hv, k).numpy()
+    assert split3, "nothing was split"
+    k0 = k.numpy()
+    num = np.zeros_like(k0)
+    for i in np.ndindex(k0.shape):
+        kp, km = k0.copy(), k0.copy()
+        kp[i] += 1e-6
+        km[i] -= 1e-6
+        num[i] = float(np.sum((first(gt.Variable(kp)).numpy() - first(gt.Variable(km)).numpy()) * v)) / 2e-6
+    np.testing.assert_allclose(got, num, rtol=1e-5, atol=1e-6)

@@ -14,8 +14,8 @@ worker costs tens of microseconds.
 
 BLAS's own worker thread, once a product wakes it, spins on its core for about 0.1 s
 and takes half of that core from the next split. So for 0.2 s after a split, gradtape's own
-products (:func:`product`) keep BLAS on one thread: large ones are split by rows like the ops
-around them, small ones run whole. Other products are left to BLAS as before.
+products (:func:`product`) keep BLAS on one thread: large ones (:data:`MIN_PRODUCT`) are split by
+rows like the ops around them, small ones run whole. Other products are left to BLAS as before.
 
 The split needs a BLAS whose thread count gradtape can set (the OpenBLAS that NumPy's wheels
 bundle); with another BLAS every op runs on the calling thread, as before.
@@ -35,6 +35,10 @@ import numpy as np
 
 MIN_BYTES = 2 << 20  # an op touching less memory than this runs on the calling thread
 MAX_PARTS = 16
+# a product of at least this many multiply-adds (about 50 us on two threads) is split by rows
+# inside the window after a split; one thread would take nearly twice as long, and waking a
+# worker costs tens of microseconds
+MIN_PRODUCT = 1 << 22
 RECENT = 0.2  # seconds after a split during which product() keeps BLAS on one thread (its
 # worker spins for about 0.1 s after a product: 2**28 cycles)
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
@@ -132,7 +136,11 @@ def split(n: int, nbytes: int, fn: Callable[[int, int], object], *, renew: bool 
     starts the window in which :func:`product` keeps BLAS's workers asleep (a product's own
     split does not, or products would keep the window open forever).
     """
-    k = min(parts(), n) if nbytes >= MIN_BYTES else 1
+    return _split(n, fn, renew) if nbytes >= MIN_BYTES else [fn(0, n)]
+
+
+def _split(n, fn, renew=True):
+    k = min(parts(), n)
     if k <= 1 or not _lock.acquire(blocking=False):
         return [fn(0, n)]
     global _last_split
@@ -158,12 +166,10 @@ def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if time.monotonic() - _last_split > RECENT:
         return np.matmul(a, b)
     if (a.ndim == 2 and b.ndim == 2 and a.dtype == b.dtype and a.dtype in _FLOATS and a.shape[0] > 1
-            and parts() > 1):
+            and a.shape[0] * a.shape[1] * b.shape[1] >= MIN_PRODUCT and parts() > 1):
         out = np.empty((a.shape[0], b.shape[1]), a.dtype)
-        nbytes = a.nbytes + b.nbytes + out.nbytes
-        if nbytes >= MIN_BYTES:
-            split(a.shape[0], nbytes, lambda lo, hi: np.matmul(a[lo:hi], b, out=out[lo:hi]), renew=False)
-            return out
+        _split(a.shape[0], lambda lo, hi: np.matmul(a[lo:hi], b, out=out[lo:hi]), renew=False)
+        return out
     get, put = blas_threads()
     before = get()
     if before == 1:
