@@ -98,6 +98,15 @@ def test_an_error_in_a_part_reaches_the_caller_and_the_workers_survive(split3):
     assert parallel.split(9, 0, lambda lo, hi: hi - lo) == [3, 3, 3]
 
 
+def test_a_split_holds_nothing_once_done(split3):
+    import weakref
+    a = np.ones((6, 1000))
+    gone = weakref.ref(a)
+    parallel.split(6, 0, lambda lo, hi, a=a: a[lo:hi].sum())
+    del a
+    assert gone() is None, "a worker still holds the op's arrays"
+
+
 def test_a_split_inside_a_split_runs_whole(split3):
     inner = parallel.split(4, 0, lambda lo, hi: parallel.split(hi - lo, 0, lambda a, b: (a, b)))
     assert all(len(r) == 1 for r in inner)

@@ -124,7 +124,8 @@ class _Worker:
                 self.result = fn(lo, hi)
             except BaseException as e:  # handed to the caller
                 self.error = e
-            self.job = None
+            # hold nothing of the job while waiting: its arrays are freed when the op is done
+            self.job = fn = None
             self.done.release()
 
 
