@@ -10,6 +10,7 @@ Without a BLAS whose thread count gradtape can set, a stand-in records the setti
 import os
 import sys
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -311,3 +312,34 @@ def test_second_order_through_split_ops(split3):
         km[i] -= 1e-6
         num[i] = float(np.sum((first(gt.Variable(kp)).numpy() - first(gt.Variable(km)).numpy()) * v)) / 2e-6
     np.testing.assert_allclose(got, num, rtol=1e-5, atol=1e-6)
+
+
+def test_an_interrupted_wait_leaves_the_next_split_right(split3, monkeypatch):
+    """Ctrl-C while the caller waits for a worker: the next split must not take the old job's
+    completion for its own."""
+    parallel.split(3, 0, lambda lo, hi: None)  # the workers exist and wait
+    release = threading.Event()
+    acquire = threading.Semaphore.acquire
+
+    class Interrupt(BaseException):
+        pass
+
+    def interrupted(self, *a, **k):
+        monkeypatch.setattr(threading.Semaphore, "acquire", acquire)  # once
+        raise Interrupt
+
+    def part(lo, hi):
+        if lo:
+            release.wait(2)
+        return (lo, hi)
+    monkeypatch.setattr(threading.Semaphore, "acquire", interrupted)
+    with pytest.raises(Interrupt):
+        parallel.split(3, 0, part)
+    release.set()
+    time.sleep(0.1)  # the interrupted parts finish meanwhile
+
+    def slow_part(lo, hi):
+        if lo:
+            time.sleep(0.05)
+        return (lo, hi)
+    assert parallel.split(6, 0, slow_part) == [(0, 2), (2, 4), (4, 6)]

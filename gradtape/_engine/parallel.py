@@ -195,12 +195,16 @@ def _run(n, k, fn):
         results = [fn(bounds[0], bounds[1])]
     except BaseException as e:  # the workers still finish before it is raised
         error, results = e, [None]
-    for w in _workers[:k - 1]:
-        w.done.acquire()
-        results.append(w.result)
-        e, w.result, w.error = w.error, None, None
-        if error is None:
-            error = e
+    try:
+        for w in _workers[:k - 1]:
+            w.done.acquire()
+            results.append(w.result)
+            e, w.result, w.error = w.error, None, None
+            if error is None:
+                error = e
+    except BaseException:  # interrupted (Ctrl-C) while a worker still runs: start afresh next time
+        _workers.clear()
+        raise
     if error is not None:
         raise error
     return results
