@@ -408,3 +408,24 @@ def test_names_are_exported_by_gt_linalg():
                  "normalize", "tridiagonal_solve", "tridiagonal_matmul", "tensor_diag", "tensor_diag_part",
                  "banded_triangular_solve"]:
         assert callable(getattr(gt.linalg, name)), name
+
+
+@pytest.mark.parametrize("shape", [(3, 2, 5, 4), (2, 40, 30)])
+def test_stacked_products_with_a_transposed_right_operand(shape):
+    """Small transposed right operands are copied before the product (faster in BLAS), larger
+    ones are not; both give NumPy's values and exact gradients."""
+    rng = np.random.default_rng(3)
+    a0 = rng.standard_normal(shape)
+    k0 = rng.standard_normal(shape)
+    kt = np.swapaxes(k0, -1, -2)
+    assert kt.strides[-2] == kt.itemsize
+    a, k = gt.constant(a0), gt.constant(k0)
+    with gt.GradientTape() as t:
+        t.watch([a, k])
+        y = a @ gt.linalg.matrix_transpose(k)
+        loss = gt.reduce_sum(y * y)
+    np.testing.assert_allclose(y.numpy(), np.matmul(a0, kt), rtol=1e-12, atol=1e-12)
+    da, dk = t.gradient(loss, [a, k])
+    yy = np.matmul(a0, kt)
+    np.testing.assert_allclose(da.numpy(), 2 * yy @ k0, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(dk.numpy(), 2 * np.swapaxes(yy, -1, -2) @ a0, rtol=1e-10, atol=1e-10)

@@ -214,6 +214,12 @@ def _matmul_fwd(a, b):
             _check_matmul(a, b, "matmul")
             raise
         return out.reshape(a.shape[:-1] + (b.shape[-1],))
+    if (b.ndim > 2 and a.ndim > 2 and b.strides[-2] == b.itemsize and b.shape[-2] * b.shape[-1] <= 1024
+            and b.dtype.kind == "f"):
+        # A stack of small transposed right operands (attention's k^T, and v^T in its gradient):
+        # BLAS runs each small product twice as slowly, so a contiguous copy first (the
+        # Transformer step 1.5-2.5% faster; larger matrices lose, see docs/performance.md).
+        b = np.ascontiguousarray(b)
     try:
         return _parallel.product(a, b)
     except ValueError:
