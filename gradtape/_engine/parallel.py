@@ -129,18 +129,19 @@ class _Worker:
             self.done.release()
 
 
-def split(n: int, nbytes: int, fn: Callable[[int, int], object], *, renew: bool = True) -> list:
+def split(n: int, nbytes: int, fn: Callable[[int, int], object]) -> list:
     """``[fn(lo, hi) for each part of range(n)]``, the parts run at once on as many threads.
 
     ``fn`` must write only its own rows. ``nbytes``, the memory the whole op touches, decides
-    whether it is worth splitting; a single ``fn(0, n)`` runs otherwise. ``renew``: the split
-    starts the window in which :func:`product` keeps BLAS's workers asleep (a product's own
-    split does not, or products would keep the window open forever).
+    whether it is worth splitting; a single ``fn(0, n)`` runs otherwise. The split starts the
+    window in which :func:`product` keeps BLAS's workers asleep.
     """
-    return _split(n, fn, renew) if nbytes >= MIN_BYTES else [fn(0, n)]
+    return _split(n, fn) if nbytes >= MIN_BYTES else [fn(0, n)]
 
 
 def _split(n, fn, renew=True):
+    """The split itself; ``renew=False`` (a product's own split) leaves the window as it is, or
+    products would keep it open forever."""
     k = min(parts(), n)
     if k <= 1 or not _lock.acquire(blocking=False):
         return [fn(0, n)]
