@@ -429,3 +429,20 @@ def test_stacked_products_with_a_transposed_right_operand(shape):
     yy = np.matmul(a0, kt)
     np.testing.assert_allclose(da.numpy(), 2 * yy @ k0, rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(dk.numpy(), 2 * np.swapaxes(yy, -1, -2) @ a0, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("rows, copied", [(96, True), (8, False)])
+def test_a_transposed_right_operand_with_few_rows_is_copied(monkeypatch, rows, copied):
+    """``g @ w^T`` for a classifier's last layer (w with few columns) multiplies a contiguous copy
+    of ``w^T`` when ``g`` has 64 rows or more; the values and derivatives are unchanged."""
+    from gradtape.ops import linalg
+    seen = []
+    product = linalg._parallel.product
+    monkeypatch.setattr(linalg._parallel, "product",
+                        lambda a, b: seen.append(b.flags.c_contiguous) or product(a, b))
+    rng = np.random.default_rng(5)
+    g0, w0 = rng.standard_normal((rows, 10)), rng.standard_normal((20, 10))
+    y = gt.matmul(gt.constant(g0), gt.linalg.matrix_transpose(gt.constant(w0)))
+    assert seen == [copied]
+    np.testing.assert_allclose(y.numpy(), g0 @ w0.T, rtol=1e-12, atol=1e-12)
+    gt.test.check_gradients(lambda g, w: gt.matmul(g, gt.linalg.matrix_transpose(w)), [g0, w0])
