@@ -1071,3 +1071,26 @@ def test_automatic_names_are_unique_and_explicit_names_kept():
     assert M.MeanSquaredError().name == M.MeanSquaredError().name == "mean_squared_error"
     assert M.LogCoshError().name == "logcosh" and M.FBetaScore().name == "fbeta_score"
     assert M.MeanIoU(3).get_config()["dtype"] == "int64"  # integer state, as Keras's
+
+
+@pytest.mark.parametrize("cls", [gt.metrics.Mean, gt.metrics.Sum])
+@pytest.mark.parametrize("weight", [None, 128, 3.5, 0])
+def test_a_scalar_tensor_accumulates_as_a_one_row_batch(cls, weight):
+    """fit's loss tracker gets a scalar Tensor and the batch size at every step: that shortcut
+    gives exactly what a one-row batch of the same value and weight gives."""
+    values = [np.float32(0.1), np.float32(-2.7), np.float32(1e-8)]
+    fast, general = cls(), cls()
+    for v in values:
+        fast.update_state(gt.constant(v), sample_weight=weight)
+        general.update_state(np.array([v]), sample_weight=None if weight is None else np.array([weight]))
+    assert float(fast.total.numpy()) == float(general.total.numpy())
+    assert float(fast.count.numpy()) == float(general.count.numpy())
+    assert float(fast.result()) == float(general.result())
+
+
+def test_first_rows_of_a_batch():
+    from gradtape.keras._step_logs import _first_rows
+    assert _first_rows(gt.ones((5, 2))) == 5
+    assert _first_rows(np.ones((4, 3))) == 4
+    assert _first_rows({"a": None, "b": [np.ones((3,))]}) == 3
+    assert _first_rows((gt.constant(2.0), None)) == 1

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .shape import TensorShape
+from .state import state as _state
 
 _new_tuple = tuple.__new__  # a TensorShape from an array's shape without converting each size
 
@@ -386,8 +387,7 @@ class Variable(Tensor):
         return arr
 
     def _note_assign(self, value) -> None:
-        from .state import state
-        for r in state.stack:
+        for r in _state.stack:
             note = getattr(r, "note_assign", None)
             if note is not None:
                 note(self, value)

@@ -19,8 +19,10 @@ def _tensors(structure):
 
 
 def _first_rows(x) -> int:
-    leaf = next(a for a in nest.flatten(x) if a is not None)
-    return int(np.shape(leaf)[0]) if np.ndim(leaf) else 1
+    if type(x) is not Tensor:
+        x = next(a for a in nest.flatten(x) if a is not None)
+    shape = x.shape if isinstance(x, (Tensor, np.ndarray)) else np.shape(x)
+    return int(shape[0]) if len(shape) else 1
 
 
 def _floats(logs: dict) -> dict:

@@ -153,6 +153,14 @@ class _Reduce(Metric):
         (after weighting), so each row of the batch counts once (``sample_weight`` times).
         With ``sample_weight``, a mask on ``values`` also weighs them (Keras)."""
         mask = getattr(values, "_keras_mask", None)
+        if (mask is None and type(values) is Tensor and not values.shape and values.dtype.kind in "fiub"
+                and (sample_weight is None or type(sample_weight) in (int, float))):
+            # a scalar, such as the loss that fit's loss tracker gets at every step, weighted by
+            # the batch's size: the general path's result, without its array steps
+            w = 1.0 if sample_weight is None else float(sample_weight)
+            self.total.assign_add(np.float64(float(values._value) * w))
+            self.count.assign_add(np.float64(w))
+            return
         if mask is not None and sample_weight is not None:
             sample_weight = _loss_masks.apply_mask(_np(sample_weight), mask, self.dtype, mean=False)
         v = _np(values).astype(np.float64)
