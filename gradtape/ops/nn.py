@@ -66,10 +66,8 @@ def _relu_vjp_inplace(g, ans):
     if kernels is not None:
         # g *= ans > 0 in one pass (NumPy makes the mask first: 2x slower). A compiled forward
         # was measured no faster than NumPy's maximum against zeros, so relu's forward stays.
-        if 2 * g.nbytes >= _parallel.MIN_BYTES:  # split over the cores as the ops around it
-            _parallel.split(g.shape[0], 2 * g.nbytes, lambda lo, hi: kernels.relu_grad(g[lo:hi], ans[lo:hi]))
-        else:
-            kernels.relu_grad(g, ans)
+        # large batches are split over the cores as the ops around them (split decides)
+        _parallel.split(g.shape[0], 2 * g.nbytes, lambda lo, hi: kernels.relu_grad(g[lo:hi], ans[lo:hi]))
         return g
     return np.multiply(g, ans > 0, out=g)
 

@@ -690,7 +690,7 @@ class Adam(Optimizer):
             return None
         new = np.empty_like(g)
         kernels.adam(g, m, v, new, 1.0 - self.beta_1, 1.0 - self.beta_2, self._alpha(lr, step),
-                               self.epsilon, w)
+                     self.epsilon, w)
         return new
 
     def get_config(self) -> dict:
